@@ -1,0 +1,17 @@
+// One analysis in its own process, so peak RSS and CPU time belong to that run alone.
+// Prints one JSON line: the run summary's timings plus resource usage.
+import { analyzeVideo } from "../loaders/pipeline/analyze.ts";
+import { tempDir } from "../test/helpers.ts";
+
+const [video, stride, tracker] = process.argv.slice(2);
+const t0 = performance.now();
+const s = await analyzeVideo({ video, out: tempDir("smw-bench-"), stride: Number(stride ?? 1), tracker: (tracker ?? "centroid") as "centroid" });
+const wall = (performance.now() - t0) / 1000;
+const ru = process.resourceUsage();
+console.log(JSON.stringify({
+  frames: s.framesAnalysed,
+  timings: s.timings,
+  wall,
+  maxRssMB: ru.maxRSS / 1024,
+  cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6,
+}));

@@ -1,0 +1,73 @@
+// A model manifest (models/*.json) says everything the pipeline needs to run a detector:
+// the ONNX file, its input (size, layout, channel order, normalisation), how to decode its
+// outputs and its class names. A new model plugs in with a new manifest, not new pipeline code.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UserError } from "../errors.ts";
+
+export interface NanodetOutput {
+  name: string;
+  stride: number;
+  /** "scores": [1, cells, classes] sigmoid scores; "distribution": [1, cells, 4 * (regMax + 1)] side-distance bins. */
+  role: "scores" | "distribution";
+}
+
+export type DecoderSpec =
+  | { type: "nanodet"; strides: number[]; regMax: number; outputs: NanodetOutput[] }
+  /** Ultralytics YOLOv8-style export: one output [1, 4 + classes, anchors] with cx, cy, w, h in input pixels. */
+  | { type: "yolov8"; output: string };
+
+export interface ModelManifest {
+  name: string;
+  file: string;
+  licence?: string;
+  source?: string;
+  input: {
+    name: string;
+    layout: "NCHW";
+    channels: "BGR" | "RGB";
+    mean: [number, number, number];
+    std: [number, number, number];
+    /** Input sides must be multiples of this. */
+    multipleOf: number;
+    /** Default input size [width, height] for 4:3 footage; other aspect ratios keep its long side. */
+    default: [number, number];
+  };
+  decoder: DecoderSpec;
+  classes: string[];
+  /** Where the manifest was read from; the model file is resolved relative to it. */
+  path: string;
+}
+
+export const DEFAULT_MANIFEST = resolve(dirname(new URL(import.meta.url).pathname), "../../models/nanodet.json");
+
+export function loadManifest(path = DEFAULT_MANIFEST): ModelManifest {
+  if (!existsSync(path)) throw new UserError(`${path}: model manifest not found; pass --model models/<name>.json or restore models/ from git`);
+  let m: ModelManifest;
+  try {
+    m = { ...JSON.parse(readFileSync(path, "utf8")), path };
+  } catch (e) {
+    throw new UserError(`${path}: model manifest is not valid JSON (${(e as Error).message})`);
+  }
+  for (const key of ["file", "input", "decoder", "classes"] as const) {
+    if (!m[key]) throw new UserError(`${path}: model manifest lacks "${key}"; see models/nanodet.json for the format`);
+  }
+  return m;
+}
+
+export function modelFile(m: ModelManifest): string {
+  return resolve(dirname(m.path), m.file);
+}
+
+/**
+ * Model input size for a video: keep the manifest's long side and the video's aspect ratio,
+ * rounded to the model's multiple (640x480 -> 384x288 for NanoDet).
+ */
+export function chooseInputSize(m: ModelManifest, videoWidth: number, videoHeight: number, longSide?: number): [number, number] {
+  const k = m.input.multipleOf;
+  const long = longSide ?? Math.max(...m.input.default);
+  const round = (v: number) => Math.max(k, Math.round(v / k) * k);
+  return videoWidth >= videoHeight
+    ? [round(long), round((long * videoHeight) / videoWidth)]
+    : [round((long * videoWidth) / videoHeight), round(long)];
+}

@@ -1,0 +1,105 @@
+// Motion heatmap (the predecessor's technique): grayscale, 11x11 blur, absolute difference
+// against the background plate, accumulated into a float grid. Float64 sums never saturate,
+// unlike the 8-bit accumulators such tools usually keep.
+
+/** Luma of interleaved 3-channel pixels (ITU-R BT.601 weights) into `out`. */
+export function toGray(pixels: Uint8Array, order: "BGR" | "RGB", out: Float32Array): Float32Array {
+  const [wb, wr] = order === "BGR" ? [0, 2] : [2, 0];
+  for (let p = 0, s = 0; p < out.length; p++, s += 3) {
+    out[p] = 0.114 * pixels[s + wb] + 0.587 * pixels[s + 1] + 0.299 * pixels[s + wr];
+  }
+  return out;
+}
+
+/**
+ * Separable box blur with running sums: O(1) per pixel whatever the radius. Edges use the
+ * pixels that exist (mean over the clipped window). `tmp` must have the image's size.
+ */
+export function boxBlur(src: Float32Array, width: number, height: number, radius: number, tmp: Float32Array, out: Float32Array): Float32Array {
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let sum = 0;
+    let n = 0;
+    for (let x = 0; x < Math.min(radius, width); x++) { sum += src[row + x]; n++; }
+    for (let x = 0; x < width; x++) {
+      const add = x + radius;
+      if (add < width) { sum += src[row + add]; n++; }
+      const drop = x - radius - 1;
+      if (drop >= 0) { sum -= src[row + drop]; n--; }
+      tmp[row + x] = sum / n;
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < Math.min(radius, height); y++) { sum += tmp[y * width + x]; n++; }
+    for (let y = 0; y < height; y++) {
+      const add = y + radius;
+      if (add < height) { sum += tmp[add * width + x]; n++; }
+      const drop = y - radius - 1;
+      if (drop >= 0) { sum -= tmp[drop * width + x]; n--; }
+      out[y * width + x] = sum / n;
+    }
+  }
+  return out;
+}
+
+/** Area-average resample of a single-channel image (used once, to bring the plate to the analysis size). */
+export function resampleGray(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  const out = new Float32Array(dw * dh);
+  const fx = sw / dw;
+  const fy = sh / dh;
+  for (let y = 0; y < dh; y++) {
+    const y0 = Math.floor(y * fy), y1 = Math.max(y0 + 1, Math.floor((y + 1) * fy));
+    for (let x = 0; x < dw; x++) {
+      const x0 = Math.floor(x * fx), x1 = Math.max(x0 + 1, Math.floor((x + 1) * fx));
+      let sum = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) sum += src[yy * sw + xx];
+      out[y * dw + x] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return out;
+}
+
+export interface MotionOptions {
+  /** Blur kernel side (odd); 11 as in the predecessor. */
+  kernel?: number;
+  /** Gray levels of difference below which a pixel counts as unchanged (sensor noise, compression). */
+  threshold?: number;
+}
+
+/** Accumulates motion of frames against a fixed plate; owns every buffer it needs. */
+export class MotionAccumulator {
+  readonly grid: Float64Array;
+  frames = 0;
+  private readonly gray: Float32Array;
+  private readonly tmp: Float32Array;
+  private readonly blurred: Float32Array;
+  private readonly plate: Float32Array;
+  private readonly radius: number;
+  private readonly threshold: number;
+
+  constructor(readonly width: number, readonly height: number, plateGray: Float32Array, opts: MotionOptions = {}) {
+    const size = width * height;
+    if (plateGray.length !== size) throw new Error(`plate is ${plateGray.length} pixels, expected ${size}`);
+    this.radius = ((opts.kernel ?? 11) - 1) >> 1;
+    this.threshold = opts.threshold ?? 12;
+    this.grid = new Float64Array(size);
+    this.gray = new Float32Array(size);
+    this.tmp = new Float32Array(size);
+    this.blurred = new Float32Array(size);
+    this.plate = boxBlur(plateGray, width, height, this.radius, new Float32Array(size), new Float32Array(size));
+  }
+
+  /** Adds one frame (interleaved 3-channel pixels at width x height). */
+  add(pixels: Uint8Array, order: "BGR" | "RGB" = "BGR"): void {
+    toGray(pixels, order, this.gray);
+    boxBlur(this.gray, this.width, this.height, this.radius, this.tmp, this.blurred);
+    const { grid, plate, blurred, threshold } = this;
+    for (let p = 0; p < grid.length; p++) {
+      const d = Math.abs(blurred[p] - plate[p]);
+      if (d >= threshold) grid[p] += d;
+    }
+    this.frames++;
+  }
+}

@@ -1,0 +1,97 @@
+// Rows go to DuckDB through its appender and leave as Parquet in chunks, so memory stays
+// flat however long the video: every `chunkRows` rows become a part file, and `finish`
+// merges the parts into one sorted file, written under a temporary name and renamed so a
+// crash never leaves a half-written table where a good one was.
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+
+export type ColumnType = "INTEGER" | "DOUBLE" | "FLOAT" | "BOOLEAN" | "VARCHAR";
+export type Schema = readonly (readonly [name: string, type: ColumnType])[];
+export type Cell = number | boolean | string;
+
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+export class ParquetWriter {
+  private appender?: DuckDBAppender;
+  private rowsInChunk = 0;
+  private parts: string[] = [];
+  rows = 0;
+
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    readonly table: string,
+    readonly schema: Schema,
+    readonly file: string,
+    private readonly partsDir: string,
+    private readonly chunkRows: number,
+    private readonly orderBy: string,
+  ) {}
+
+  static async open(
+    conn: DuckDBConnection,
+    opts: { table: string; schema: Schema; file: string; partsDir: string; chunkRows?: number; orderBy?: string },
+  ): Promise<ParquetWriter> {
+    const cols = opts.schema.map(([n, t]) => `${n} ${t}`).join(", ");
+    await conn.run(`CREATE OR REPLACE TABLE ${opts.table} (${cols})`);
+    mkdirSync(opts.partsDir, { recursive: true });
+    const w = new ParquetWriter(conn, opts.table, opts.schema, opts.file, opts.partsDir, opts.chunkRows ?? 200_000, opts.orderBy ?? opts.schema[0][0]);
+    w.appender = await conn.createAppender(opts.table);
+    return w;
+  }
+
+  append(row: readonly Cell[]): void {
+    const a = this.appender!;
+    for (let i = 0; i < this.schema.length; i++) {
+      const v = row[i];
+      switch (this.schema[i][1]) {
+        case "INTEGER": a.appendInteger(v as number); break;
+        case "DOUBLE": a.appendDouble(v as number); break;
+        case "FLOAT": a.appendFloat(v as number); break;
+        case "BOOLEAN": a.appendBoolean(v as boolean); break;
+        case "VARCHAR": a.appendVarchar(v as string); break;
+      }
+    }
+    a.endRow();
+    this.rows++;
+    this.rowsInChunk++;
+  }
+
+  /** True when enough rows are buffered that the caller should `commit` (between frames). */
+  get chunkFull(): boolean {
+    return this.rowsInChunk >= this.chunkRows;
+  }
+
+  /** Moves buffered rows to a part file and empties the table. */
+  async commit(): Promise<void> {
+    this.appender!.flushSync();
+    if (this.rowsInChunk === 0) return;
+    const part = join(this.partsDir, `${this.table}-${String(this.parts.length).padStart(5, "0")}.parquet`);
+    await this.conn.run(`COPY ${this.table} TO ${sqlString(part)} (FORMAT parquet)`);
+    await this.conn.run(`DELETE FROM ${this.table}`);
+    this.parts.push(part);
+    this.rowsInChunk = 0;
+  }
+
+  /** SQL relation over everything appended so far (parts plus rows still buffered). */
+  async relation(): Promise<string> {
+    await this.commit();
+    const emptySelect = `SELECT * FROM ${this.table}`;
+    if (this.parts.length === 0) return `(${emptySelect})`;
+    return `(SELECT * FROM read_parquet([${this.parts.map(sqlString).join(", ")}]))`;
+  }
+
+  /** Writes the final Parquet file (optionally through a SQL transform of the relation) and removes the parts. */
+  async finish(transform?: (relation: string) => string): Promise<void> {
+    const rel = await this.relation();
+    const query = transform ? transform(rel) : `SELECT * FROM ${rel} ORDER BY ${this.orderBy}`;
+    const tmp = `${this.file}.tmp`;
+    await this.conn.run(`COPY (${query}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+    renameSync(tmp, this.file);
+    this.appender!.closeSync();
+    for (const p of this.parts) rmSync(p, { force: true });
+    this.parts = [];
+  }
+}

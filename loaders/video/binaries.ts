@@ -1,0 +1,42 @@
+// Which ffmpeg/ffprobe to run: an explicit override, then a system install (newer codecs,
+// hardware support), then the static binaries that ship inside npm packages so a fresh
+// `npm install` works offline.
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+function onPath(name: string): string | undefined {
+  try {
+    const found = execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
+    return found || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bundled(pkg: string): string | undefined {
+  try {
+    return (require(pkg) as { path: string }).path;
+  } catch {
+    return undefined;
+  }
+}
+
+let cached: { ffmpeg: string; ffprobe: string; source: string } | undefined;
+
+export function videoBinaries(): { ffmpeg: string; ffprobe: string; source: string } {
+  if (cached) return cached;
+  const envFfmpeg = process.env.SMW_FFMPEG;
+  const envFfprobe = process.env.SMW_FFPROBE;
+  if (envFfmpeg && envFfprobe) return (cached = { ffmpeg: envFfmpeg, ffprobe: envFfprobe, source: "env" });
+  const sysFfmpeg = onPath("ffmpeg");
+  const sysFfprobe = onPath("ffprobe");
+  if (sysFfmpeg && sysFfprobe) return (cached = { ffmpeg: sysFfmpeg, ffprobe: sysFfprobe, source: "system" });
+  const npmFfmpeg = bundled("@ffmpeg-installer/ffmpeg");
+  const npmFfprobe = bundled("@ffprobe-installer/ffprobe");
+  if (!npmFfmpeg || !npmFfprobe) {
+    throw new Error("no ffmpeg found: install ffmpeg (apt-get install ffmpeg) or run `npm install` to get the bundled binaries");
+  }
+  return (cached = { ffmpeg: npmFfmpeg, ffprobe: npmFfprobe, source: "npm" });
+}

@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { smw, tempDir } from "./helpers.ts";
+
+const dir = tempDir();
+const cases: [string, string, RegExp][] = [
+  ["missing file", join(dir, "nope.mp4"), /no such file/],
+  ["a folder", join(dir, "folder.mp4"), /is a folder/],
+  ["a zero-byte file", join(dir, "empty.mp4"), /empty/],
+  ["a text file named .mp4", join(dir, "notes.mp4"), /not a readable video/],
+];
+mkdirSync(join(dir, "folder.mp4"));
+writeFileSync(join(dir, "empty.mp4"), "");
+writeFileSync(join(dir, "notes.mp4"), "these are my shopping notes, not a video\n".repeat(50));
+
+for (const [what, file, message] of cases) {
+  test(`analyze on ${what}: one-line error naming the file, exit 2, no stack`, () => {
+    const r = smw(["analyze", file, "--out", join(dir, "out")]);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.ok(lines[0].includes(file), lines[0]);
+    assert.match(lines[0], message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+}
+
+test("usage mistakes exit 2", () => {
+  assert.equal(smw(["analyze", "data/clips/tud-campus.mp4"]).code, 2); // no --out
+  assert.equal(smw(["analyze", "data/clips/tud-campus.mp4", "--out", dir, "--stride", "0"]).code, 2);
+  assert.equal(smw(["frobnicate"]).code, 2);
+});
+
+test("--help exits 0 and shows examples", () => {
+  const r = smw(["analyze", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Examples:/);
+});
+
+test("unwritable output folder gets a one-line error naming it", () => {
+  const blocker = join(dir, "a-file");
+  writeFileSync(blocker, "x");
+  const r = smw(["analyze", "data/clips/tud-campus.mp4", "--out", join(blocker, "run")]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /a-file\/run: cannot write/);
+});
