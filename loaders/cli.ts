@@ -45,7 +45,8 @@ export function buildProgram(): Command {
     .option("--model <manifest.json>", "model manifest", undefined)
     .option("--input-size <WxH>", "model input size (multiples of 32); default keeps the video's aspect at 384 long side", size)
     .option("--score-threshold <p>", "minimum detection score", fraction)
-    .addOption(new Option("--tracker <name>", "tracker").choices(["centroid", "bytetrack"]).default("centroid"))
+    .addOption(new Option("--tracker <name>", "tracker").choices(["centroid", "bytetrack"]).default("bytetrack"))
+    .option("--no-repair", "skip offline track repair (gap interpolation and fragment stitching)")
     .option("--threads <n>", "onnxruntime threads", positiveInt("--threads"))
     .option("--quiet", "no progress output")
     .option("--json", "print the run summary as JSON")
@@ -67,6 +68,7 @@ Examples:
           inputSize: o.inputSize,
           scoreThreshold: o.scoreThreshold,
           tracker: o.tracker,
+          repair: o.repair,
           threads: o.threads,
           onProgress: (p) => progress.update(p),
         });

@@ -11,7 +11,7 @@ import { heatmapOverPlate } from "../scene/heatmap-image.ts";
 import { MotionAccumulator, resampleGray, toGray } from "../scene/motion.ts";
 import { writeRgbPng } from "../store/png.ts";
 import { ParquetWriter, type Schema } from "../store/parquet-writer.ts";
-import { createTracker, type TrackerName } from "../track/index.ts";
+import { createTracker, repairTracks, type TrackerName } from "../track/index.ts";
 import type { TrackRow } from "../types.ts";
 import { FrameStream } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
@@ -29,6 +29,10 @@ export interface AnalyzeOptions {
   scoreThreshold?: number;
   classes?: string[];
   tracker?: TrackerName;
+  /** Offline track repair (gap interpolation + fragment stitching); on by default for files. */
+  repair?: boolean;
+  /** Longest gap, in seconds, that repair bridges. */
+  repairGapSeconds?: number;
   /** Also write MOTChallenge text here. */
   mot?: string;
   /** Frames sampled for the background plate. */
@@ -58,7 +62,7 @@ export interface RunSummary {
   createdAt: string;
   video: VideoInfo;
   model: { name: string; manifest: string; inputSize: [number, number]; scoreThreshold: number; iouThreshold: number; classes: string[] };
-  options: { stride: number; tracker: string; backgroundSamples: number };
+  options: { stride: number; tracker: string; backgroundSamples: number; repair: boolean; repairGapSeconds: number };
   analysisSize: [number, number];
   framesAnalysed: number;
   detections: number;
@@ -71,6 +75,9 @@ export interface RunSummary {
   partial?: { error: string; lastFrame: number; lastSeconds: number };
   outputs: Record<string, string>;
 }
+
+/** Lowest detection score ByteTrack's second association stage looks at. */
+export const BYTETRACK_LOW_SCORE = 0.1;
 
 export const DETECTION_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["class", "VARCHAR"],
@@ -97,15 +104,22 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const manifest = loadManifest(opts.model ?? DEFAULT_MANIFEST);
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
   const [iw, ih] = opts.inputSize ?? chooseInputSize(manifest, video.width, video.height);
+  const trackerName = opts.tracker ?? "bytetrack";
+  const scoreThreshold = opts.scoreThreshold ?? DETECTOR_DEFAULTS.scoreThreshold;
+  // ByteTrack's second stage needs the low-score boxes a detection threshold would drop: the
+  // detector decodes down to the tracker's floor, detections.parquet keeps only confident ones.
+  const decodeFloor = trackerName === "bytetrack" ? Math.min(scoreThreshold, BYTETRACK_LOW_SCORE) : scoreThreshold;
   const detector = await Detector.load(manifest, {
     inputSize: [iw, ih],
-    scoreThreshold: opts.scoreThreshold,
+    scoreThreshold: decodeFloor,
     classes: opts.classes,
     threads: opts.threads,
   });
-  const trackerName = opts.tracker ?? "centroid";
-  // ByteTrack sizes its lost-track buffer in seconds, so it needs the analysed frame rate
-  const tracker = trackerName === "bytetrack" ? createTracker("bytetrack", { fps: video.fps / stride }) : createTracker("centroid");
+  // Both trackers count time in source frames (FrameInfo.frame), so ByteTrack gets the source
+  // frame rate; the centroid tracker's distance gate is per update, so it grows with the stride.
+  const tracker = trackerName === "bytetrack"
+    ? createTracker("bytetrack", { fps: video.fps, highThresh: scoreThreshold, lowThresh: decodeFloor })
+    : createTracker("centroid", { maxDistance: 50 * stride, minScore: scoreThreshold });
   const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, write: 0, total: 0 };
 
   // Background plate first: the motion stage diffs every frame against it.
@@ -124,7 +138,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const conn = await db.connect();
   const partsDir = join(out, ".parts");
   const detWriter = await ParquetWriter.open(conn, { table: "detections", schema: DETECTION_SCHEMA, file: join(out, "detections.parquet"), partsDir, orderBy: "frame, score DESC" });
-  const trackRows: TrackRow[] = [];
+  let trackRows: TrackRow[] = [];
 
   const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24" });
   const framesTotal = Math.ceil(video.frameCount / stride);
@@ -142,6 +156,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     motion.add(data, "BGR");
     const td = performance.now();
     for (let i = 0; i < dets.count; i++) {
+      if (dets.scores[i] < scoreThreshold) continue;
       const b = dets.boxes;
       detWriter.append([frame, t, b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], dets.scores[i], detector.classNames[dets.classes[i]]]);
     }
@@ -166,6 +181,9 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   }
 
   const tw = performance.now();
+  const repair = opts.repair ?? true;
+  const repairGapSeconds = opts.repairGapSeconds ?? 1;
+  if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
   await detWriter.finish();
   const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
   for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
@@ -187,11 +205,11 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       name: manifest.name,
       manifest: manifest.path,
       inputSize: [iw, ih],
-      scoreThreshold: detector.scoreThreshold,
+      scoreThreshold,
       iouThreshold: detector.iouThreshold,
       classes: opts.classes ?? DETECTOR_DEFAULTS.classes,
     },
-    options: { stride, tracker: trackerName, backgroundSamples: samples.frames.length },
+    options: { stride, tracker: trackerName, backgroundSamples: samples.frames.length, repair, repairGapSeconds },
     analysisSize: [iw, ih],
     framesAnalysed: analysed,
     detections: detWriter.rows,
