@@ -1,0 +1,29 @@
+// people-in-view.json: how many people the tracker and the detector see in each analysed
+// frame. Long videos are averaged into at most MAX_BINS time bins (with the bin's maximum
+// kept), so the page gets the same small file for a 7-second clip and a day of footage.
+// Columnar: parallel arrays t (bin start, s), tracks, detections, tracksMax.
+import { emitJson, openRun } from "./_lib/run.ts";
+
+const MAX_BINS = 1500;
+
+const run = await openRun();
+const { video, options, framesAnalysed } = run.info;
+const stride = Math.max(1, options.stride || 1);
+const [{ last }] = (await run.rows(`
+  SELECT greatest(${video.frameCount - 1}, coalesce((SELECT max(frame) FROM tracks), 0),
+    coalesce((SELECT max(frame) FROM detections), 0))::INTEGER AS last`)) as { last: number }[];
+const bin = stride * Math.max(1, Math.ceil(Math.max(framesAnalysed, (last + 1) / stride) / MAX_BINS));
+const series = await run.columns(`
+  WITH frames AS (SELECT unnest(generate_series(0, ${last}, ${stride})) AS frame),
+  tc AS (SELECT frame, count(*) AS n FROM tracks GROUP BY frame),
+  dc AS (SELECT frame, count(*) AS n FROM detections GROUP BY frame)
+  SELECT round(min(f.frame) / ${video.fps}, 3)::DOUBLE AS t,
+    round(avg(coalesce(tc.n, 0)), 3)::DOUBLE AS tracks,
+    round(avg(coalesce(dc.n, 0)), 3)::DOUBLE AS detections,
+    max(coalesce(tc.n, 0))::INTEGER AS tracksMax
+  FROM frames f LEFT JOIN tc USING (frame) LEFT JOIN dc USING (frame)
+  GROUP BY f.frame // ${bin}
+  ORDER BY t`);
+run.close();
+
+await emitJson({ fps: video.fps, binSeconds: bin / video.fps, ...series });
