@@ -76,6 +76,11 @@ export interface RunSummary {
   outputs: Record<string, string>;
 }
 
+// One set of tracking defaults for all footage (chosen on both TUD sequences together, see
+// `npm run bench:mot`): a person hidden for up to 2 s keeps their id, online or by repair.
+export const TRACK_BUFFER_SECONDS = 2;
+export const REPAIR_GAP_SECONDS = 2;
+
 /** Lowest detection score ByteTrack's second association stage looks at. */
 export const BYTETRACK_LOW_SCORE = 0.1;
 
@@ -118,7 +123,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   // Both trackers count time in source frames (FrameInfo.frame), so ByteTrack gets the source
   // frame rate; the centroid tracker's distance gate is per update, so it grows with the stride.
   const tracker = trackerName === "bytetrack"
-    ? createTracker("bytetrack", { fps: video.fps, highThresh: scoreThreshold, lowThresh: decodeFloor })
+    ? createTracker("bytetrack", { fps: video.fps, highThresh: scoreThreshold, lowThresh: decodeFloor, trackBufferSeconds: TRACK_BUFFER_SECONDS })
     : createTracker("centroid", { maxDistance: 50 * stride, minScore: scoreThreshold });
   const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, write: 0, total: 0 };
 
@@ -182,7 +187,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
 
   const tw = performance.now();
   const repair = opts.repair ?? true;
-  const repairGapSeconds = opts.repairGapSeconds ?? 1;
+  const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
   if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
   await detWriter.finish();
   const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
