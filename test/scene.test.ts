@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { plateSize, temporalMedian } from "../loaders/scene/background.ts";
-import { boxBlur, MotionAccumulator, resampleGray } from "../loaders/scene/motion.ts";
+import { boxBlur, MotionAccumulator, resampleGray, toGrayBlocks } from "../loaders/scene/motion.ts";
 import { nonZeroQuantile } from "../loaders/scene/heatmap-image.ts";
 
 test("temporal median sees through a person who covers a pixel in a minority of frames", () => {
@@ -51,4 +51,23 @@ test("motion accumulates where a bright object moves and stays zero on static ba
   assert.ok(acc.grid[15 * w + 6] > 100, "motion on the object's path");
   assert.equal(acc.grid[2 * w + 35], 0, "no motion far from the path");
   assert.ok(nonZeroQuantile(acc.grid, 0.5) > 0);
+});
+
+test("block luma averages factor x factor pixels", () => {
+  // 4x2 BGR image, factor 2 -> 2x1: left block all gray 10, right block two 0s and two 200s
+  const px = new Uint8Array(4 * 2 * 3);
+  const set = (x: number, y: number, v: number) => px.fill(v, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
+  [[0, 0], [1, 0], [0, 1], [1, 1]].forEach(([x, y]) => set(x, y, 10));
+  set(2, 0, 200); set(3, 1, 200);
+  const out = toGrayBlocks(px, 4, "BGR", 2, new Float32Array(2), 2);
+  assert.ok(Math.abs(out[0] - 10) < 1e-4 && Math.abs(out[1] - 100) < 1e-4, String(Array.from(out)));
+});
+
+test("a motion grid at factor 2 covers the frame with half-size cells", () => {
+  const acc = new MotionAccumulator(40, 30, new Float32Array(20 * 15).fill(50), { factor: 2, kernel: 3 });
+  assert.deepEqual([acc.width, acc.height, acc.grid.length], [20, 15, 300]);
+  const px = new Uint8Array(40 * 30 * 3).fill(50);
+  for (let y = 10; y < 20; y++) px.fill(250, (y * 40 + 30) * 3, (y * 40 + 36) * 3);
+  acc.add(px, "BGR");
+  assert.ok(acc.grid[7 * 20 + 16] > 0 && acc.grid[2 * 20 + 2] === 0);
 });

@@ -69,7 +69,8 @@ export interface RunSummary {
   trackPoints: number;
   tracks: number;
   timings: StageTimings;
-  motion: { width: number; height: number; frames: number };
+  /** Motion grid size; one cell covers `cellPixels` source pixels on a side. */
+  motion: { width: number; height: number; cellPixels: number; frames: number };
   background: { width: number; height: number; samples: number };
   /** Set when the input was damaged mid-way: what was decoded before is kept. */
   partial?: { error: string; lastFrame: number; lastSeconds: number };
@@ -80,6 +81,9 @@ export interface RunSummary {
 // `npm run bench:mot`): a person hidden for up to 2 s keeps their id, online or by repair.
 export const TRACK_BUFFER_SECONDS = 2;
 export const REPAIR_GAP_SECONDS = 2;
+
+/** The motion grid is the model input downsampled by this (192x144 for 4:3): 4x cheaper, plenty for a heatmap. */
+export const MOTION_GRID_FACTOR = 2;
 
 /** Lowest detection score ByteTrack's second association stage looks at. */
 export const BYTETRACK_LOW_SCORE = 0.1;
@@ -134,8 +138,9 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const samples = await sampleFrames(video.path, video.duration, { count: Math.min(wantSamples, video.frameCount), width: pw, height: ph });
   if (samples.frames.length === 0) throw new UserError(`${video.path}: no frame could be decoded; check the file plays, or re-encode it with ffmpeg`);
   const plate = temporalMedian(samples.frames);
-  const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, iw, ih);
-  const motion = new MotionAccumulator(iw, ih, plateGray);
+  const motionFactor = MOTION_GRID_FACTOR;
+  const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, Math.floor(iw / motionFactor), Math.floor(ih / motionFactor));
+  const motion = new MotionAccumulator(iw, ih, plateGray, { factor: motionFactor });
   writeRgbPng(join(out, "background.png"), plate, pw, ph);
   timings.background = (performance.now() - tb) / 1000;
 
@@ -194,7 +199,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
   await trackWriter.finish();
   await writeMotionGrid(conn, motion, join(out, "motion.parquet"));
-  writeRgbPng(join(out, "motion_heatmap.png"), heatmapOverPlate(motion.grid, iw, ih, plate, pw, ph), pw, ph);
+  writeRgbPng(join(out, "motion_heatmap.png"), heatmapOverPlate(motion.grid, motion.width, motion.height, plate, pw, ph), pw, ph);
   if (opts.mot) await writeMotFile(opts.mot, trackRows);
   rmSync(partsDir, { recursive: true, force: true });
   conn.closeSync();
@@ -221,7 +226,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     trackPoints: trackRows.length,
     tracks: new Set(trackRows.map((r) => r.trackId)).size,
     timings,
-    motion: { width: iw, height: ih, frames: motion.frames },
+    motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
     background: { width: pw, height: ph, samples: samples.frames.length },
     partial: frames.end.error ? { error: frames.end.error, lastFrame, lastSeconds: lastFrame / video.fps } : undefined,
     outputs: {

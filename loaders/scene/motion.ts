@@ -12,6 +12,29 @@ export function toGray(pixels: Uint8Array, order: "BGR" | "RGB", out: Float32Arr
 }
 
 /**
+ * Luma averaged over factor x factor blocks: the motion grid runs at a fraction of the
+ * analysis size, which a heatmap does not need and which makes the stage 4x cheaper at 2.
+ * `out` is (srcWidth / factor) x (srcHeight / factor), sides rounded down.
+ */
+export function toGrayBlocks(pixels: Uint8Array, srcWidth: number, order: "BGR" | "RGB", factor: number, out: Float32Array, outWidth: number): Float32Array {
+  if (factor === 1) return toGray(pixels, order, out);
+  const [wb, wr] = order === "BGR" ? [0, 2] : [2, 0];
+  const outHeight = out.length / outWidth;
+  const norm = 1 / (factor * factor);
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        let s = ((y * factor + dy) * srcWidth + x * factor) * 3;
+        for (let dx = 0; dx < factor; dx++, s += 3) sum += 0.114 * pixels[s + wb] + 0.587 * pixels[s + 1] + 0.299 * pixels[s + wr];
+      }
+      out[y * outWidth + x] = sum * norm;
+    }
+  }
+  return out;
+}
+
+/**
  * Separable box blur with running sums: O(1) per pixel whatever the radius. Edges use the
  * pixels that exist (mean over the clipped window). `tmp` must have the image's size.
  */
@@ -62,8 +85,10 @@ export function resampleGray(src: Float32Array, sw: number, sh: number, dw: numb
 }
 
 export interface MotionOptions {
-  /** Blur kernel side (odd); 11 as in the predecessor. */
+  /** Blur kernel side (odd), in grid cells; 11 as in the predecessor. */
   kernel?: number;
+  /** Grid cell side in frame pixels (the grid is the frame downsampled by this). */
+  factor?: number;
   /** Gray levels of difference below which a pixel counts as unchanged (sensor noise, compression). */
   threshold?: number;
 }
@@ -71,6 +96,10 @@ export interface MotionOptions {
 /** Accumulates motion of frames against a fixed plate; owns every buffer it needs. */
 export class MotionAccumulator {
   readonly grid: Float64Array;
+  /** Grid size: the frame size divided by `factor`. */
+  readonly width: number;
+  readonly height: number;
+  readonly factor: number;
   frames = 0;
   private readonly gray: Float32Array;
   private readonly tmp: Float32Array;
@@ -79,7 +108,11 @@ export class MotionAccumulator {
   private readonly radius: number;
   private readonly threshold: number;
 
-  constructor(readonly width: number, readonly height: number, plateGray: Float32Array, opts: MotionOptions = {}) {
+  /** `plateGray` is the background's luma at the grid size (frame size / factor). */
+  constructor(readonly frameWidth: number, readonly frameHeight: number, plateGray: Float32Array, opts: MotionOptions = {}) {
+    this.factor = opts.factor ?? 1;
+    const width = (this.width = Math.floor(frameWidth / this.factor));
+    const height = (this.height = Math.floor(frameHeight / this.factor));
     const size = width * height;
     if (plateGray.length !== size) throw new Error(`plate is ${plateGray.length} pixels, expected ${size}`);
     this.radius = ((opts.kernel ?? 11) - 1) >> 1;
@@ -91,9 +124,9 @@ export class MotionAccumulator {
     this.plate = boxBlur(plateGray, width, height, this.radius, new Float32Array(size), new Float32Array(size));
   }
 
-  /** Adds one frame (interleaved 3-channel pixels at width x height). */
+  /** Adds one frame (interleaved 3-channel pixels at frameWidth x frameHeight). */
   add(pixels: Uint8Array, order: "BGR" | "RGB" = "BGR"): void {
-    toGray(pixels, order, this.gray);
+    toGrayBlocks(pixels, this.frameWidth, order, this.factor, this.gray, this.width);
     boxBlur(this.gray, this.width, this.height, this.radius, this.tmp, this.blurred);
     const { grid, plate, blurred, threshold } = this;
     for (let p = 0; p < grid.length; p++) {
