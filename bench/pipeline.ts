@@ -1,6 +1,8 @@
 // `npm run bench`: analysed frames per second per stage and overall on real footage from
 // ../shared/footage (when present), median of several runs, with peak RSS and CPU use.
 import { execFileSync } from "node:child_process";
+import { videoBinaries } from "../loaders/video/binaries.ts";
+import { tempDir } from "../test/helpers.ts";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -45,3 +47,18 @@ for (const clip of clips) {
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i])).join("  "));
 console.log("decode fps counts only time the pipeline waited for ffmpeg (decoding overlaps with detection in ffmpeg's own process); CPU % is this process only.");
+
+// Memory against video length: the same footage looped to 1 and 10 minutes must peak at the
+// same RSS (frames stream, rows leave in Parquet chunks).
+if (process.env.BENCH_LENGTHS !== "0") {
+  const src = clips[0];
+  const dir = tempDir("smw-bench-loop-");
+  const lengths = [1, 10];
+  console.log(`\npeak RSS against video length (${src.name} looped, stride 1, one run each):`);
+  for (const minutes of lengths) {
+    const looped = join(dir, `loop-${minutes}min.avi`);
+    execFileSync(videoBinaries().ffmpeg, ["-v", "error", "-stream_loop", "-1", "-i", src.path, "-t", String(minutes * 60), "-c", "copy", "-y", looped]);
+    const r = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "run-once.ts"), looped, "1"], { encoding: "utf8" }).trim().split("\n").at(-1)!);
+    console.log(`  ${String(minutes).padStart(2)} min: ${r.frames} frames, ${(r.frames / r.wall).toFixed(1)} frames/s, peak RSS ${r.maxRssMB.toFixed(0)} MB, motion stage ${(r.frames / r.timings.motion).toFixed(0)} frames/s`);
+  }
+}

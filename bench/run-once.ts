@@ -2,10 +2,11 @@
 // Prints one JSON line: the run summary's timings plus resource usage.
 import { analyzeVideo } from "../loaders/pipeline/analyze.ts";
 import { tempDir } from "../test/helpers.ts";
+import type { TrackerName } from "../loaders/track/index.ts";
 
 const [video, stride, tracker] = process.argv.slice(2);
 const t0 = performance.now();
-const s = await analyzeVideo({ video, out: tempDir("smw-bench-"), stride: Number(stride ?? 1), tracker: (tracker ?? "centroid") as "centroid" });
+const s = await analyzeVideo({ video, out: tempDir("smw-bench-"), stride: Number(stride ?? 1), tracker: tracker as TrackerName | undefined });
 const wall = (performance.now() - t0) / 1000;
 const ru = process.resourceUsage();
 console.log(JSON.stringify({
