@@ -48,12 +48,15 @@ export function buildProgram(): Command {
     .addOption(new Option("--tracker <name>", "tracker").choices(["centroid", "bytetrack"]).default("bytetrack"))
     .option("--no-repair", "skip offline track repair (gap interpolation and fragment stitching)")
     .option("--threads <n>", "onnxruntime threads", positiveInt("--threads"))
+    .option("--resume", "continue an interrupted run in --out from its last committed chunk")
+    .option("--chunk-frames <n>", "analysed frames per committed chunk (work redone at most after a crash)", positiveInt("--chunk-frames"))
     .option("--quiet", "no progress output")
     .option("--json", "print the run summary as JSON")
     .addHelpText("after", `
 Examples:
   smw analyze data/clips/tud-stadtmitte.mp4 --out runs/demo
-  smw analyze store.mp4 --out runs/store --stride 2 --mot runs/store/tracks.txt`)
+  smw analyze store.mp4 --out runs/store --stride 2 --mot runs/store/tracks.txt
+  smw analyze store.mp4 --out runs/store --resume      # after a crash or Ctrl-C`)
     .action(async (videos: string[], o) => {
       if (videos.length > 1) throw new UserError("analysing several segments at once is not supported yet; run smw analyze once per file");
       const progress = progressReporter(`analyze ${videos[0]}`, { quiet: o.quiet || o.json });
@@ -69,6 +72,8 @@ Examples:
           scoreThreshold: o.scoreThreshold,
           tracker: o.tracker,
           repair: o.repair,
+          resume: o.resume,
+          chunkFrames: o.chunkFrames,
           threads: o.threads,
           onProgress: (p) => progress.update(p),
         });

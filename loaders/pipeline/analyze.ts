@@ -2,7 +2,7 @@
 // tables. Every stage lives in its own module; this file only wires them and keeps time.
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../errors.ts";
 import { Detector, DETECTOR_DEFAULTS } from "../detect/detector.ts";
 import { chooseInputSize, DEFAULT_MANIFEST, loadManifest } from "../detect/manifest.ts";
@@ -12,7 +12,8 @@ import { MotionAccumulator, resampleGray, toGray } from "../scene/motion.ts";
 import { writeRgbPng } from "../store/png.ts";
 import { ParquetWriter, type Schema } from "../store/parquet-writer.ts";
 import { createTracker, repairTracks, type TrackerName } from "../track/index.ts";
-import type { TrackRow } from "../types.ts";
+import type { Detections, TrackedBoxes, Tracker, TrackRow } from "../types.ts";
+import { lockRun, readCheckpoint, readMotionGrid, runIdentity, writeCheckpoint } from "./checkpoint.ts";
 import { FrameStream } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { sampleFrames } from "../video/sample-frames.ts";
@@ -38,6 +39,10 @@ export interface AnalyzeOptions {
   /** Frames sampled for the background plate. */
   backgroundSamples?: number;
   threads?: number;
+  /** Analysed frames per committed chunk (detections part file + checkpoint). */
+  chunkFrames?: number;
+  /** Continue an interrupted run in `out` from its last committed chunk. */
+  resume?: boolean;
   onProgress?: (p: Progress) => void;
 }
 
@@ -62,7 +67,7 @@ export interface RunSummary {
   createdAt: string;
   video: VideoInfo;
   model: { name: string; manifest: string; inputSize: [number, number]; scoreThreshold: number; iouThreshold: number; classes: string[] };
-  options: { stride: number; tracker: string; backgroundSamples: number; repair: boolean; repairGapSeconds: number };
+  options: { stride: number; tracker: string; backgroundSamples: number; repair: boolean; repairGapSeconds: number; resumedFromFrame?: number };
   analysisSize: [number, number];
   framesAnalysed: number;
   detections: number;
@@ -84,6 +89,9 @@ export const REPAIR_GAP_SECONDS = 2;
 
 /** The motion grid is the model input downsampled by this (192x144 for 4:3): 4x cheaper, plenty for a heatmap. */
 export const MOTION_GRID_FACTOR = 2;
+
+/** Analysed frames between commits: at most this much work is redone after a crash. */
+export const CHUNK_FRAMES = 500;
 
 /** Lowest detection score ByteTrack's second association stage looks at. */
 export const BYTETRACK_LOW_SCORE = 0.1;
@@ -115,135 +123,184 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const [iw, ih] = opts.inputSize ?? chooseInputSize(manifest, video.width, video.height);
   const trackerName = opts.tracker ?? "bytetrack";
   const scoreThreshold = opts.scoreThreshold ?? DETECTOR_DEFAULTS.scoreThreshold;
+  const classes = opts.classes ?? DETECTOR_DEFAULTS.classes;
   // ByteTrack's second stage needs the low-score boxes a detection threshold would drop: the
   // detector decodes down to the tracker's floor, detections.parquet keeps only confident ones.
   const decodeFloor = trackerName === "bytetrack" ? Math.min(scoreThreshold, BYTETRACK_LOW_SCORE) : scoreThreshold;
-  const detector = await Detector.load(manifest, {
-    inputSize: [iw, ih],
-    scoreThreshold: decodeFloor,
-    classes: opts.classes,
-    threads: opts.threads,
-  });
+  const detector = await Detector.load(manifest, { inputSize: [iw, ih], scoreThreshold: decodeFloor, classes, threads: opts.threads });
   // Both trackers count time in source frames (FrameInfo.frame), so ByteTrack gets the source
   // frame rate; the centroid tracker's distance gate is per update, so it grows with the stride.
   const tracker = trackerName === "bytetrack"
     ? createTracker("bytetrack", { fps: video.fps, highThresh: scoreThreshold, lowThresh: decodeFloor, trackBufferSeconds: TRACK_BUFFER_SECONDS })
     : createTracker("centroid", { maxDistance: 50 * stride, minScore: scoreThreshold });
   const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, write: 0, total: 0 };
+  const chunkFrames = Math.max(1, Math.floor(opts.chunkFrames ?? CHUNK_FRAMES));
 
-  // Background plate first: the motion stage diffs every frame against it.
-  let tb = performance.now();
-  const [pw, ph] = plateSize(video.width, video.height);
-  const wantSamples = opts.backgroundSamples ?? 25;
-  const samples = await sampleFrames(video.path, video.duration, { count: Math.min(wantSamples, video.frameCount), width: pw, height: ph });
-  if (samples.frames.length === 0) throw new UserError(`${video.path}: no frame could be decoded; check the file plays, or re-encode it with ffmpeg`);
-  const plate = temporalMedian(samples.frames);
-  const motionFactor = MOTION_GRID_FACTOR;
-  const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, Math.floor(iw / motionFactor), Math.floor(ih / motionFactor));
-  const motion = new MotionAccumulator(iw, ih, plateGray, { factor: motionFactor });
-  writeRgbPng(join(out, "background.png"), plate, pw, ph);
-  timings.background = (performance.now() - tb) / 1000;
+  const releaseLock = lockRun(out);
+  try {
+    // Background plate first: the motion stage diffs every frame against it. Sampling is
+    // deterministic, so a resumed run rebuilds the same plate.
+    const tb = performance.now();
+    const [pw, ph] = plateSize(video.width, video.height);
+    const wantSamples = opts.backgroundSamples ?? 25;
+    const samples = await sampleFrames(video.path, video.duration, { count: Math.min(wantSamples, video.frameCount), width: pw, height: ph });
+    if (samples.frames.length === 0) throw new UserError(`${video.path}: no frame could be decoded; check the file plays, or re-encode it with ffmpeg`);
+    const plate = temporalMedian(samples.frames);
+    const motionFactor = MOTION_GRID_FACTOR;
+    const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, Math.floor(iw / motionFactor), Math.floor(ih / motionFactor));
+    const motion = new MotionAccumulator(iw, ih, plateGray, { factor: motionFactor });
+    writeRgbPng(join(out, "background.png"), plate, pw, ph);
+    timings.background = (performance.now() - tb) / 1000;
 
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  const partsDir = join(out, ".parts");
-  const detWriter = await ParquetWriter.open(conn, { table: "detections", schema: DETECTION_SCHEMA, file: join(out, "detections.parquet"), partsDir, orderBy: "frame, score DESC" });
-  let trackRows: TrackRow[] = [];
-
-  const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24" });
-  const framesTotal = Math.ceil(video.frameCount / stride);
-  let analysed = 0;
-  let lastFrame = -1;
-  let tWait = performance.now();
-  for await (const { frame, data } of frames) {
-    const ta = performance.now();
-    timings.decode += ta - tWait;
-    const t = frame / video.fps;
-    const dets = await detector.detect(data, "BGR", video.width, video.height);
-    const tb2 = performance.now();
-    const tracked = tracker.update(dets, { frame, t });
-    const tc = performance.now();
-    motion.add(data, "BGR");
-    const td = performance.now();
-    for (let i = 0; i < dets.count; i++) {
-      if (dets.scores[i] < scoreThreshold) continue;
-      const b = dets.boxes;
-      detWriter.append([frame, t, b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], dets.scores[i], detector.classNames[dets.classes[i]]]);
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    const partsDir = join(out, ".parts");
+    const identity = runIdentity(video.path, { model: manifest.path, inputSize: [iw, ih], stride, trackerName, scoreThreshold, decodeFloor, classes });
+    const previous = opts.resume ? readCheckpoint(partsDir) : undefined;
+    if (opts.resume && !previous) process.stderr.write(`smw: ${out}: nothing to resume, starting from the first frame\n`);
+    if (previous && previous.identity !== identity) {
+      throw new UserError(`${out}: the unfinished run there used another video or other options; rerun without --resume to start over, or use the same options`);
     }
-    for (let i = 0; i < tracked.count; i++) {
+    if (!previous) rmSync(partsDir, { recursive: true, force: true });
+    // Every candidate box (down to the tracker's floor) is kept in the parts, so a resumed run
+    // can replay the tracker exactly; the final table keeps only boxes at the detection threshold.
+    const detWriter = await ParquetWriter.open(conn, {
+      table: "detections", schema: DETECTION_SCHEMA, file: join(out, "detections.parquet"), partsDir,
+      chunkRows: Number.MAX_SAFE_INTEGER, existingParts: previous?.parts,
+    });
+    let trackRows: TrackRow[] = [];
+    let analysed = 0;
+    let lastFrame = -1;
+    const onTracked = (tracked: TrackedBoxes, frame: number, t: number) => {
       const b = tracked.boxes;
-      trackRows.push({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
+      for (let i = 0; i < tracked.count; i++) {
+        trackRows.push({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
+      }
+    };
+    if (previous) {
+      readMotionGrid(partsDir, motion.grid);
+      motion.frames = previous.motionFrames;
+      analysed = previous.framesAnalysed;
+      lastFrame = previous.lastFrame;
+      await replayTracker(conn, await detWriter.relation(), manifest.classes, tracker, { stride, lastFrame, fps: video.fps }, onTracked);
     }
-    if (detWriter.chunkFull) await detWriter.commit();
-    const te = performance.now();
-    timings.detect += tb2 - ta;
-    timings.track += tc - tb2;
-    timings.motion += td - tc;
-    timings.write += te - td;
-    analysed++;
-    lastFrame = frame;
-    opts.onProgress?.({ framesDone: analysed, framesTotal, elapsed: (te - t0) / 1000 });
-    tWait = performance.now();
-  }
-  for (const k of ["decode", "detect", "track", "motion"] as const) timings[k] /= 1000;
-  if (analysed === 0) {
-    throw new UserError(`${video.path}: no frame could be decoded (${frames.end.error ?? "ffmpeg produced no pictures"}); check the file plays, or re-encode it with ffmpeg`);
-  }
 
-  const tw = performance.now();
-  const repair = opts.repair ?? true;
-  const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
-  if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
-  await detWriter.finish();
-  const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
-  for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
-  await trackWriter.finish();
-  await writeMotionGrid(conn, motion, join(out, "motion.parquet"));
-  writeRgbPng(join(out, "motion_heatmap.png"), heatmapOverPlate(motion.grid, motion.width, motion.height, plate, pw, ph), pw, ph);
-  if (opts.mot) await writeMotFile(opts.mot, trackRows);
-  rmSync(partsDir, { recursive: true, force: true });
-  conn.closeSync();
-  db.closeSync();
-  timings.write = (timings.write + performance.now() - tw) / 1000;
-  timings.total = (performance.now() - t0) / 1000;
+    const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24", startFrame: previous ? lastFrame + stride : 0 });
+    const framesTotal = Math.ceil(video.frameCount / stride);
+    let sinceCommit = 0;
+    let tWait = performance.now();
+    for await (const { frame, data } of frames) {
+      const ta = performance.now();
+      timings.decode += ta - tWait;
+      const t = frame / video.fps;
+      const dets = await detector.detect(data, "BGR", video.width, video.height);
+      const tb2 = performance.now();
+      onTracked(tracker.update(dets, { frame, t }), frame, t);
+      const tc = performance.now();
+      motion.add(data, "BGR");
+      const td = performance.now();
+      const b = dets.boxes;
+      for (let i = 0; i < dets.count; i++) {
+        detWriter.append([frame, t, b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], dets.scores[i], detector.classNames[dets.classes[i]]]);
+      }
+      analysed++;
+      lastFrame = frame;
+      if (++sinceCommit >= chunkFrames) {
+        await detWriter.commit();
+        writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, motionFrames: motion.frames }, motion.grid);
+        sinceCommit = 0;
+      }
+      const te = performance.now();
+      timings.detect += tb2 - ta;
+      timings.track += tc - tb2;
+      timings.motion += td - tc;
+      timings.write += te - td;
+      opts.onProgress?.({ framesDone: analysed, framesTotal, elapsed: (te - t0) / 1000 });
+      tWait = performance.now();
+    }
+    for (const k of ["decode", "detect", "track", "motion"] as const) timings[k] /= 1000;
+    if (analysed === 0) {
+      throw new UserError(`${video.path}: no frame could be decoded (${frames.end.error ?? "ffmpeg produced no pictures"}); check the file plays, or re-encode it with ffmpeg`);
+    }
 
-  const summary: RunSummary = {
-    version: 1,
-    createdAt: new Date().toISOString(),
-    video,
-    model: {
-      name: manifest.name,
-      manifest: manifest.path,
-      inputSize: [iw, ih],
-      scoreThreshold,
-      iouThreshold: detector.iouThreshold,
-      classes: opts.classes ?? DETECTOR_DEFAULTS.classes,
-    },
-    options: { stride, tracker: trackerName, backgroundSamples: samples.frames.length, repair, repairGapSeconds },
-    analysisSize: [iw, ih],
-    framesAnalysed: analysed,
-    detections: detWriter.rows,
-    trackPoints: trackRows.length,
-    tracks: new Set(trackRows.map((r) => r.trackId)).size,
-    timings,
-    motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
-    background: { width: pw, height: ph, samples: samples.frames.length },
-    partial: frames.end.error ? { error: frames.end.error, lastFrame, lastSeconds: lastFrame / video.fps } : undefined,
-    outputs: {
-      detections: "detections.parquet",
-      tracks: "tracks.parquet",
-      background: "background.png",
-      motionHeatmap: "motion_heatmap.png",
-      motionGrid: "motion.parquet",
-      ...(opts.mot ? { mot: resolve(opts.mot) } : {}),
-    },
-  };
-  writeFileSync(join(out, "run.json.tmp"), JSON.stringify(summary, null, 2));
-  renameSync(join(out, "run.json.tmp"), join(out, "run.json"));
-  return summary;
+    const tw = performance.now();
+    const repair = opts.repair ?? true;
+    const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
+    if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
+    await detWriter.finish((rel) => `SELECT * FROM ${rel} WHERE score >= ${scoreThreshold} ORDER BY frame, score DESC`);
+    const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
+    for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
+    await trackWriter.finish();
+    await writeMotionGrid(conn, motion, join(out, "motion.parquet"));
+    writeRgbPng(join(out, "motion_heatmap.png"), heatmapOverPlate(motion.grid, motion.width, motion.height, plate, pw, ph), pw, ph);
+    if (opts.mot) await writeMotFile(opts.mot, trackRows);
+    const [{ n: detections }] = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM '${join(out, "detections.parquet")}'`)).getRowObjectsJS() as { n: number }[];
+    rmSync(partsDir, { recursive: true, force: true });
+    conn.closeSync();
+    db.closeSync();
+    timings.write = (timings.write + performance.now() - tw) / 1000;
+    timings.total = (performance.now() - t0) / 1000;
+
+    const summary: RunSummary = {
+      version: 1,
+      createdAt: new Date().toISOString(),
+      video,
+      model: { name: manifest.name, manifest: manifest.path, inputSize: [iw, ih], scoreThreshold, iouThreshold: detector.iouThreshold, classes },
+      options: { stride, tracker: trackerName, backgroundSamples: samples.frames.length, repair, repairGapSeconds, resumedFromFrame: previous ? previous.lastFrame : undefined },
+      analysisSize: [iw, ih],
+      framesAnalysed: analysed,
+      detections,
+      trackPoints: trackRows.length,
+      tracks: new Set(trackRows.map((r) => r.trackId)).size,
+      timings,
+      motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
+      background: { width: pw, height: ph, samples: samples.frames.length },
+      partial: frames.end.error ? { error: frames.end.error, lastFrame, lastSeconds: lastFrame / video.fps } : undefined,
+      outputs: {
+        detections: "detections.parquet",
+        tracks: "tracks.parquet",
+        background: "background.png",
+        motionHeatmap: "motion_heatmap.png",
+        motionGrid: "motion.parquet",
+        ...(opts.mot ? { mot: resolve(opts.mot) } : {}),
+      },
+    };
+    writeFileSync(join(out, "run.json.tmp"), JSON.stringify(summary, null, 2));
+    renameSync(join(out, "run.json.tmp"), join(out, "run.json"));
+    return summary;
+  } finally {
+    releaseLock();
+  }
 }
 
-async function writeMotionGrid(conn: import("@duckdb/node-api").DuckDBConnection, motion: MotionAccumulator, file: string): Promise<void> {
+/** Feeds the committed candidate boxes back through a fresh tracker, frame by frame, as the interrupted run did. */
+async function replayTracker(
+  conn: DuckDBConnection,
+  relation: string,
+  classNames: string[],
+  tracker: Tracker,
+  o: { stride: number; lastFrame: number; fps: number },
+  onTracked: (t: TrackedBoxes, frame: number, time: number) => void,
+): Promise<void> {
+  const reader = await conn.runAndReadAll(`SELECT frame, x1, y1, x2, y2, score, "class" AS cls FROM ${relation} ORDER BY frame, score DESC`);
+  const rows = reader.getRowObjectsJS() as { frame: number; x1: number; y1: number; x2: number; y2: number; score: number; cls: string }[];
+  let r = 0;
+  for (let frame = 0; frame <= o.lastFrame; frame += o.stride) {
+    const from = r;
+    while (r < rows.length && rows[r].frame === frame) r++;
+    const n = r - from;
+    const det: Detections = { count: n, boxes: new Float32Array(4 * n), scores: new Float32Array(n), classes: new Int32Array(n) };
+    for (let i = 0; i < n; i++) {
+      const row = rows[from + i];
+      det.boxes.set([row.x1, row.y1, row.x2, row.y2], 4 * i);
+      det.scores[i] = row.score;
+      det.classes[i] = classNames.indexOf(row.cls);
+    }
+    onTracked(tracker.update(det, { frame, t: frame / o.fps }), frame, frame / o.fps);
+  }
+}
+
+async function writeMotionGrid(conn: DuckDBConnection, motion: MotionAccumulator, file: string): Promise<void> {
   const w = await ParquetWriter.open(conn, {
     table: "motion",
     schema: [["x", "INTEGER"], ["y", "INTEGER"], ["value", "DOUBLE"]],

@@ -2,8 +2,8 @@
 // flat however long the video: every `chunkRows` rows become a part file, and `finish`
 // merges the parts into one sorted file, written under a temporary name and renamed so a
 // crash never leaves a half-written table where a good one was.
-import { mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 
 export type ColumnType = "INTEGER" | "DOUBLE" | "FLOAT" | "BOOLEAN" | "VARCHAR";
@@ -30,16 +30,27 @@ export class ParquetWriter {
     private readonly orderBy: string,
   ) {}
 
+  /** `existingParts` (names inside partsDir) continues a writer whose parts a checkpoint recorded; other parts there are stale. */
   static async open(
     conn: DuckDBConnection,
-    opts: { table: string; schema: Schema; file: string; partsDir: string; chunkRows?: number; orderBy?: string },
+    opts: { table: string; schema: Schema; file: string; partsDir: string; chunkRows?: number; orderBy?: string; existingParts?: string[] },
   ): Promise<ParquetWriter> {
-    const cols = opts.schema.map(([n, t]) => `${n} ${t}`).join(", ");
+    const cols = opts.schema.map(([n, t]) => `"${n}" ${t}`).join(", ");
     await conn.run(`CREATE OR REPLACE TABLE ${opts.table} (${cols})`);
     mkdirSync(opts.partsDir, { recursive: true });
     const w = new ParquetWriter(conn, opts.table, opts.schema, opts.file, opts.partsDir, opts.chunkRows ?? 200_000, opts.orderBy ?? opts.schema[0][0]);
+    const keep = new Set(opts.existingParts ?? []);
+    for (const f of readdirSync(opts.partsDir)) {
+      if (f.startsWith(`${opts.table}-`) && !keep.has(f)) rmSync(join(opts.partsDir, f), { force: true });
+    }
+    w.parts = [...keep].map((f) => join(opts.partsDir, f));
     w.appender = await conn.createAppender(opts.table);
     return w;
+  }
+
+  /** Names (inside partsDir) of the committed part files, for a checkpoint. */
+  get partNames(): string[] {
+    return this.parts.map((p) => basename(p));
   }
 
   append(row: readonly Cell[]): void {

@@ -15,6 +15,8 @@ export interface FrameStreamOptions {
   pixFmt?: "bgr24" | "rgb24" | "gray";
   /** Frames decoded ahead of the consumer. */
   queue?: number;
+  /** First source frame to emit (a multiple of stride): resuming a run. Earlier frames are decoded but not scaled. */
+  startFrame?: number;
 }
 
 export interface RawFrame {
@@ -35,9 +37,12 @@ const CHANNELS = { bgr24: 3, rgb24: 3, gray: 1 } as const;
 
 export function ffmpegFrameArgs(opts: FrameStreamOptions): string[] {
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
+  const start = Math.max(0, Math.floor(opts.startFrame ?? 0));
   const filters = [];
-  // select before scale so dropped frames are never scaled
-  if (stride > 1) filters.push(`select=not(mod(n\\,${stride}))`);
+  // select before scale so dropped frames are never scaled; selecting by frame number (not
+  // seeking) keeps the resume point exact whatever the keyframe spacing
+  const conditions = [stride > 1 ? `not(mod(n\\,${stride}))` : "", start > 0 ? `gte(n\\,${start})` : ""].filter(Boolean);
+  if (conditions.length) filters.push(`select=${conditions.join("*")}`);
   filters.push(`scale=${opts.width}:${opts.height}`);
   // -vsync 0 (not -fps_mode): the npm static ffmpeg is from 2018 and predates -fps_mode;
   // without it ffmpeg would duplicate frames to fill the gaps select leaves.
@@ -47,12 +52,14 @@ export function ffmpegFrameArgs(opts: FrameStreamOptions): string[] {
 export class FrameStream implements AsyncIterable<RawFrame> {
   readonly frameBytes: number;
   readonly stride: number;
+  readonly startFrame: number;
   end: StreamEnd = { frames: 0 };
   private command?: ffmpeg.FfmpegCommand;
 
   constructor(readonly path: string, readonly options: FrameStreamOptions) {
     this.frameBytes = options.width * options.height * CHANNELS[options.pixFmt ?? "bgr24"];
     this.stride = Math.max(1, Math.floor(options.stride ?? 1));
+    this.startFrame = Math.max(0, Math.floor(options.startFrame ?? 0));
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<RawFrame> {
@@ -114,7 +121,7 @@ export class FrameStream implements AsyncIterable<RawFrame> {
         if (ready.length > 0) {
           const data = ready.shift()!;
           if (ready.length < queueMax && out.isPaused()) out.resume();
-          const frame = index++ * this.stride;
+          const frame = this.startFrame + index++ * this.stride;
           yield { frame, data };
           continue;
         }
