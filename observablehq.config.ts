@@ -23,7 +23,15 @@ export default {
   head: `<link rel="icon" href="${favicon}">`,
   // Run TypeScript loaders through tsx's loader hook, not a `tsx` binary on PATH.
   interpreters: { ".ts": ["node", "--import", "tsx"] },
-  pages: [{ name: "Overview", path: "/" }],
+  pages: [
+    { name: "Overview", path: "/" },
+    { name: "Trajectories", path: "/trajectories" },
+    { name: "Footfall", path: "/footfall" },
+    { name: "Dwell", path: "/dwell" },
+    { name: "Motion", path: "/motion" },
+    { name: "Compare", path: "/compare" },
+    { name: "Sales", path: "/sales" },
+  ],
   toc: false,
   search: false,
   footer:

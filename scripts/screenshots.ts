@@ -1,15 +1,25 @@
 // Screenshots of the built workbench for the docs: serves dist/ (build it first with
-// `npm run build`) on 127.0.0.1 and shoots each page with Debian's Chromium, offline.
+// `npm run build`) on 127.0.0.1 and shoots each page with Debian's Chromium, offline, at 1280 px.
 //
-//   node --import tsx scripts/screenshots.ts [outDir]      (default docs/screenshots)
+//   node --import tsx scripts/screenshots.ts [outDir] [--only /path,/path]   (default docs/screenshots)
+//
+// Problems the page reports (console errors, failed cells, requests leaving the machine) are
+// printed, and make the script fail, so a broken page never ends up in the docs.
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isLocal, launchChromium } from "../test/browser/chromium.ts";
 import { DIST, REPO_ROOT, serveDist } from "../test/browser/serve-dist.ts";
+import { openPage } from "../test/browser/page.ts";
 
 /** Page path -> file name. Add a line here when a page is added. */
-const SHOTS: Record<string, string> = {
+export const SHOTS: Record<string, string> = {
   "/": "overview.png",
+  "/trajectories": "trajectories.png",
+  "/footfall": "footfall.png",
+  "/dwell": "dwell.png",
+  "/motion": "motion.png",
+  "/compare": "compare.png",
+  "/sales": "sales.png",
 };
 const WIDTH = 1280;
 
@@ -17,28 +27,33 @@ async function main(): Promise<void> {
   if (!existsSync(join(DIST, "index.html"))) {
     throw new Error(`${DIST}/index.html is missing: run \`npm run build\` first`);
   }
-  const outDir = resolve(REPO_ROOT, process.argv[2] ?? "docs/screenshots");
+  const args = process.argv.slice(2);
+  const onlyAt = args.indexOf("--only");
+  const only = onlyAt >= 0 ? new Set(args.splice(onlyAt, 2)[1].split(",")) : undefined;
+  const outDir = resolve(REPO_ROOT, args[0] ?? "docs/screenshots");
   mkdirSync(outDir, { recursive: true });
   const server = await serveDist();
   const browser = await launchChromium();
+  let failed = false;
   try {
     const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 }, deviceScaleFactor: 1 });
     await context.route("**/*", (route) => (isLocal(route.request().url()) ? route.continue() : route.abort("blockedbyclient")));
     for (const [path, name] of Object.entries(SHOTS)) {
-      const page = await context.newPage();
-      await page.goto(server.origin + path, { waitUntil: "load" });
-      await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, { timeout: 60_000 });
-      await page.waitForLoadState("networkidle");
+      if (only && !only.has(path)) continue;
+      const { page, problems } = await openPage(context, server.origin + path);
       await page.mouse.move(0, 0); // no hover tips in the picture
       const file = join(outDir, name);
       await page.screenshot({ path: file, fullPage: true });
       console.log(`${path} -> ${file}`);
+      for (const p of problems) console.error(`  ${path}: ${p}`);
+      failed ||= problems.length > 0;
       await page.close();
     }
   } finally {
     await browser.close();
     await server.close();
   }
+  if (failed) throw new Error("some pages reported problems (above)");
 }
 
 main().catch((error) => {

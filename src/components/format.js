@@ -7,3 +7,4 @@ export const formatDecimal = (v) => (v == null || !Number.isFinite(v) ? "–" : 
 export const formatSeconds = (v) => (v == null || !Number.isFinite(v) ? "–" : `${oneDecimal.format(v)} s`);
 export const formatPercent = (v) => (v == null || !Number.isFinite(v) ? "–" : `${Math.round(v * 100)}%`);
 export const basename = (path) => String(path ?? "").split(/[\\/]/).pop();
+export const formatRate = (v) => (v == null || !Number.isFinite(v) ? "–" : v >= 100 ? integer.format(v) : oneDecimal.format(v));

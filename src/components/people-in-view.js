@@ -10,39 +10,47 @@ const COLORS = ["#2563eb", "#d97706"];
  *   tracksMax} (columnar, one entry per time bin)
  * @param options.width chart width in CSS pixels
  * @param options.height chart height in CSS pixels
+ * @param options.clock makeClock(...) for wall-clock times (optional)
+ * @param options.win the page's time window, shaded (optional)
  */
-export function peopleInView(series, {width, height = 240} = {}) {
+export function peopleInView(series, {width, height = 240, clock, win} = {}) {
   const {t, tracks, detections, tracksMax, binSeconds} = series;
   const n = t.length;
   const data = {length: n};
   const binned = binSeconds > 0.5;
   const end = n ? t[n - 1] + binSeconds : 1;
   const peak = Math.max(1, ...tracksMax, ...detections);
+  const X = clock ? Array.from(t, clock.x) : t;
+  const xAxis = clock
+    ? {...clock.axis, domain: [clock.x(0), clock.x(end)], ticks: Math.max(2, Math.floor(width / 110))}
+    : {domain: [0, end], label: "time (s) →"};
+  const band = win && !win.full ? [win] : [];
   return Plot.plot({
     width,
     height,
     marginLeft: 44,
     marginBottom: 36,
-    x: {domain: [0, end], label: "time (s) →", labelAnchor: "right", labelOffset: 32},
+    x: {...xAxis, labelAnchor: "right", labelOffset: 32},
     y: {domain: [0, Math.ceil(peak * 1.1)], label: binned ? "↑ people (mean per bin)" : "↑ people", grid: true, nice: true},
     color: {domain: SERIES, range: COLORS, legend: true},
     marks: [
-      Plot.areaY(data, {x: t, y: tracks, fill: () => SERIES[0], fillOpacity: 0.18, curve: "step-after"}),
-      Plot.lineY(data, {x: t, y: tracks, stroke: () => SERIES[0], strokeWidth: 2, curve: "step-after"}),
-      Plot.lineY(data, {x: t, y: detections, stroke: () => SERIES[1], strokeWidth: 1.25, strokeOpacity: 0.9, curve: "step-after"}),
+      Plot.rectX(band, {x1: (d) => (clock ? clock.x(d.t0) : d.t0), x2: (d) => (clock ? clock.x(d.t1) : d.t1), fill: "currentColor", fillOpacity: 0.07}),
+      Plot.areaY(data, {x: X, y: tracks, fill: () => SERIES[0], fillOpacity: 0.18, curve: "step-after"}),
+      Plot.lineY(data, {x: X, y: tracks, stroke: () => SERIES[0], strokeWidth: 2, curve: "step-after"}),
+      Plot.lineY(data, {x: X, y: detections, stroke: () => SERIES[1], strokeWidth: 1.25, strokeOpacity: 0.9, curve: "step-after"}),
       Plot.ruleY([0]),
-      Plot.ruleX(data, Plot.pointerX({x: t, stroke: "currentColor", strokeOpacity: 0.3})),
+      Plot.ruleX(data, Plot.pointerX({x: X, stroke: "currentColor", strokeOpacity: 0.3})),
       Plot.tip(
         data,
         Plot.pointerX({
-          x: t,
+          x: X,
           y: tracks,
           channels: {
             tracked: {value: tracks, label: SERIES[0]},
             detected: {value: detections, label: SERIES[1]},
             ...(binned ? {max: {value: tracksMax, label: "most tracked in bin"}} : {})
           },
-          format: {x: (v) => `${v.toFixed(2)} s`, y: false, tracked: (v) => fmt(v), detected: (v) => fmt(v)}
+          format: {x: clock ? (d) => clock.format(clock.t(d)) : (v) => `${v.toFixed(2)} s`, y: false, tracked: (v) => fmt(v), detected: (v) => fmt(v)}
         })
       )
     ]

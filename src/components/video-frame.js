@@ -12,6 +12,8 @@ export function videoFrame({width, videoWidth, videoHeight}) {
   const innerWidth = width - MARGIN.marginLeft - MARGIN.marginRight;
   const innerHeight = Math.round((innerWidth * videoHeight) / videoWidth);
   return {
+    innerWidth,
+    innerHeight,
     options: {
       ...MARGIN,
       width,

@@ -1,0 +1,160 @@
+// Footfall re-cut by a time window: people entering view and line crossings per time bin, and
+// by daypart on weekdays and weekends. Bins follow the store's clock (whole minutes, hours).
+import * as Plot from "@observablehq/plot";
+import {COLORS} from "./scales.js";
+import {formatDuration} from "./clock.js";
+
+const STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** Bin size in seconds: "minute", "hour", or "auto" (at most ~maxBins bins over the window). */
+export function binSeconds(resolution, win, maxBins = 120) {
+  if (resolution === "minute") return 60;
+  if (resolution === "hour") return 3600;
+  const span = win.t1 - win.t0;
+  return STEPS.find((s) => span / s <= maxBins) ?? 86400;
+}
+
+export function binName(bin) {
+  if (bin < 60) return `${bin} s`;
+  if (bin === 60) return "minute";
+  if (bin < 3600) return `${bin / 60} min`;
+  if (bin === 3600) return "hour";
+  return `${bin / 3600} h`;
+}
+
+/**
+ * Counts per clock-aligned bin over the window: visitors (tracks entering view) and, per line,
+ * crossings in and out. Returns rows {t (bin start, run seconds), series, line, value}.
+ */
+export function footfallBins(events, win, {clock, bin, lines}) {
+  const offset = clock.wall ? (clock.toDate(0).getTime() / 1000) % bin : 0; // align bins to the clock
+  const first = Math.floor((win.t0 + offset) / bin) * bin - offset;
+  const n = Math.max(1, Math.ceil((win.t1 - first) / bin - 1e-9));
+  const at = (t) => Math.floor((t - first) / bin);
+  const inWin = (t) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
+  const visitors = new Array(n).fill(0);
+  for (const t of events.tracks.start) if (inWin(t)) visitors[Math.min(n - 1, at(t))]++;
+  const flows = lines.map(() => ({in: new Array(n).fill(0), out: new Array(n).fill(0)}));
+  const {line, t, dir} = events.crossings;
+  for (let i = 0; i < t.length; i++) if (inWin(t[i]) && flows[line[i]]) flows[line[i]][dir[i] > 0 ? "in" : "out"][Math.min(n - 1, at(t[i]))]++;
+  const starts = Array.from({length: n}, (_, i) => first + i * bin);
+  return {bin, starts, visitors, flows};
+}
+
+/** Bars of people entering view per bin. */
+export function visitorsChart(bins, {clock, width, win, height = 220}) {
+  const {bin, starts, visitors} = bins;
+  const data = starts.map((t, i) => ({t, value: visitors[i]}));
+  const peak = Math.max(1, ...visitors);
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 48,
+    marginBottom: 36,
+    x: {...clock.axis, domain: [clock.x(Math.min(win.t0, starts[0] ?? 0)), clock.x(Math.max(win.t1, (starts.at(-1) ?? 0) + bin))], ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32},
+    y: {label: `↑ people entering view per ${binName(bin)}`, grid: true, nice: true, ticks: Math.min(5, peak), tickFormat: "d"},
+    marks: [
+      Plot.rectY(data, {x1: (d) => clock.x(d.t), x2: (d) => clock.x(d.t + bin), y: "value", fill: COLORS.visitors, inset: data.length > 80 ? 0.3 : 1, tip: {format: {x1: false, x2: false}}, title: (d) => `${clock.format(d.t)}–${clock.format(d.t + bin)}\n${d.value} entering view`}),
+      Plot.ruleY([0])
+    ]
+  });
+}
+
+/** Per counting line: crossings in (up) and out (down) per bin, one row per line. */
+export function lineFlowsChart(bins, lines, {clock, width, win}) {
+  const {bin, starts, flows} = bins;
+  const data = flows.flatMap((f, l) =>
+    starts.flatMap((t, i) => [
+      {line: lines[l].name, t, dir: "in", value: f.in[i]},
+      {line: lines[l].name, t, dir: "out", value: -f.out[i]}
+    ])
+  ).filter((d) => d.value !== 0);
+  const peak = Math.max(1, ...data.map((d) => Math.abs(d.value)));
+  return Plot.plot({
+    width,
+    height: 40 + 150 * Math.max(1, lines.length),
+    marginLeft: 48,
+    marginRight: 90,
+    marginBottom: 36,
+    x: {...clock.axis, domain: [clock.x(Math.min(win.t0, starts[0] ?? 0)), clock.x(Math.max(win.t1, (starts.at(-1) ?? 0) + bin))], ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32},
+    y: {label: `↑ in · out ↓ (crossings per ${binName(bin)})`, domain: [-peak, peak], nice: true, grid: true, ticks: Math.min(6, 2 * peak), tickFormat: (d) => Math.abs(d)},
+    fy: {domain: lines.map((l) => l.name), label: null, tickFormat: (d) => `${d} line`},
+    color: {domain: ["in", "out"], range: [COLORS.in, COLORS.out], legend: true},
+    marks: [
+      Plot.rectY(data, {fy: "line", x1: (d) => clock.x(d.t), x2: (d) => clock.x(d.t + bin), y: "value", fill: "dir", inset: starts.length > 80 ? 0.3 : 1, title: (d) => `${d.line}: ${Math.abs(d.value)} ${d.dir}\n${clock.format(d.t)}–${clock.format(d.t + bin)}`, tip: true}),
+      Plot.ruleY([0])
+    ]
+  });
+}
+
+export const DAYPARTS = [
+  {name: "Morning", from: 6, to: 11},
+  {name: "Midday", from: 11, to: 14},
+  {name: "Afternoon", from: 14, to: 17},
+  {name: "Evening", from: 17, to: 21},
+  {name: "Night", from: 21, to: 30} // until 06:00 the next day
+];
+
+/**
+ * People entering view per hour observed, by daypart, on weekdays and on weekends (Saturday,
+ * Sunday). The window's footage is split at daypart boundaries, so a daypart that was filmed
+ * for 10 minutes is a rate over 10 minutes, not over its 3 hours.
+ */
+export function daypartRates(events, win, clock) {
+  const observed = new Map(); // "weekday|Morning" -> seconds
+  const counts = new Map();
+  const key = (date) => {
+    const h = date.getUTCHours() + date.getUTCMinutes() / 60;
+    const hh = h < 6 ? h + 24 : h;
+    const part = DAYPARTS.find((p) => hh >= p.from && hh < p.to);
+    // the night after a Friday counts as a weekday until 06:00, as it began on the Friday
+    const day = new Date(date.getTime() - (h < 6 ? 86400000 : 0)).getUTCDay();
+    return `${day === 0 || day === 6 ? "weekend" : "weekday"}|${part.name}`;
+  };
+  // observed time: walk the window in steps that never cross an hour boundary
+  const end = Math.min(win.t1, clock.duration);
+  for (let t = Math.max(0, win.t0); t < end; ) {
+    const date = clock.toDate(t);
+    const toHour = 3600 - ((date.getUTCMinutes() * 60 + date.getUTCSeconds() + date.getUTCMilliseconds() / 1000) % 3600);
+    const step = Math.min(end - t, toHour);
+    observed.set(key(date), (observed.get(key(date)) ?? 0) + step);
+    t += step;
+  }
+  const inWin = (t) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
+  for (const t of events.tracks.start) if (inWin(t)) counts.set(key(clock.toDate(t)), (counts.get(key(clock.toDate(t))) ?? 0) + 1);
+  return ["weekday", "weekend"].flatMap((dayType) =>
+    DAYPARTS.map((p) => {
+      const k = `${dayType}|${p.name}`;
+      const seconds = observed.get(k) ?? 0;
+      const count = counts.get(k) ?? 0;
+      return {dayType, daypart: p.name, seconds, count, rate: seconds > 0 ? (count / seconds) * 3600 : NaN};
+    })
+  );
+}
+
+/** Small multiples: weekday | weekend, a bar per daypart; unobserved dayparts say so. */
+export function daypartChart(rows, {width}) {
+  const names = DAYPARTS.map((p) => `${p.name} ${label(p)}`);
+  const withName = rows.map((d) => ({...d, part: names[DAYPARTS.findIndex((p) => p.name === d.daypart)]}));
+  const peak = Math.max(1, ...rows.map((d) => (Number.isFinite(d.rate) ? d.rate : 0)));
+  return Plot.plot({
+    width,
+    height: 300,
+    marginLeft: 64,
+    marginBottom: 44,
+    marginTop: 28,
+    fx: {domain: ["weekday", "weekend"], label: null, tickFormat: (d) => (d === "weekday" ? "Weekdays (Mon–Fri)" : "Weekends (Sat, Sun)"), padding: 0.08},
+    x: {domain: names, label: null, tickFormat: (d) => d.replace(" ", "\n"), tickSize: 0},
+    y: {domain: [0, peak * 1.2], label: "people entering view per hour filmed", labelAnchor: "center", grid: true, nice: true},
+    marks: [
+      Plot.barY(withName.filter((d) => d.seconds > 0), {fx: "dayType", x: "part", y: "rate", fill: COLORS.visitors, title: (d) => `${d.dayType}, ${d.part}\n${d.count} people in ${formatDuration(d.seconds)} observed\n= ${d.rate.toFixed(1)} per hour`, tip: true}),
+      Plot.text(withName, {fx: "dayType", x: "part", y: (d) => (d.seconds > 0 ? d.rate : 0), dy: -8, text: (d) => (d.seconds > 0 ? `${formatDuration(d.seconds)} filmed` : "not filmed"), fontSize: 10, fill: (d) => (d.seconds > 0 ? "currentColor" : "#9ca3af")}),
+      Plot.ruleY([0])
+    ]
+  });
+}
+
+function label(p) {
+  return `${String(p.from % 24).padStart(2, "0")}–${String(p.to % 24).padStart(2, "0")}`;
+}
+
