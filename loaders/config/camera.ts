@@ -3,7 +3,7 @@
 // by a zod schema so a mistake is reported as one line naming the file and the field.
 //
 //   { "camera": "stadtmitte", "start": "2024-05-18T11:00:00", "timezone": "Europe/Berlin",
-//     "lines": [{ "name": "walkway", "a": [420, 400], "b": [420, 200], "in": "right" }],
+//     "lines": [{ "name": "walkway", "a": [560, 400], "b": [560, 200], "in": "right" }],
 //     "zones": [{ "name": "window", "kind": "display", "polygon": [[300, 200], [490, 200], [500, 262], [290, 262]] }] }
 //
 // Coordinates are source-video pixels, y down. A line's "in" side is the side of a->b as seen in
