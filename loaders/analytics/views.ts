@@ -392,19 +392,21 @@ export async function dwellGrid(a: Analytics, cellPx: number, w: Window = {}): P
   return grid;
 }
 
+/** Size of a grid of cells over the picture, row-major. */
+export interface GridShape { cols: number; rows: number; cellPx: number }
+
 /**
  * Iso-dwell outlines of a grid (d3-contour) as GeoJSON MultiPolygons in source pixels, one per
- * threshold, e.g. dwellContours(grid, [1, 5, 20]) for seconds per visitor.
+ * threshold, e.g. dwellContours(grid, [1, 5, 20]) for seconds per visitor. `values` defaults to
+ * the grid's `perVisitor`; pass any other field of the same shape (a difference map, `seconds`).
  */
-export function dwellContours(
-  grid: { cols: number; rows: number; cellPx: number } & Record<string, unknown>,
-  thresholds: number[],
-  field: "perVisitor" | "seconds" | string = "perVisitor",
-) {
-  const values = grid[field] as ArrayLike<number>;
-  const polys = contours().size([grid.cols, grid.rows]).thresholds(thresholds)(Array.from(values));
+export function dwellContours(grid: GridShape & { perVisitor?: ArrayLike<number> }, thresholds: number[], values = grid.perVisitor) {
+  if (!values || values.length !== grid.cols * grid.rows) throw new Error(`dwellContours: needs ${grid.cols * grid.rows} values`);
   const k = grid.cellPx;
-  return polys.map((p) => ({ ...p, coordinates: p.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [x * k, y * k]))) }));
+  return contours()
+    .size([grid.cols, grid.rows])
+    .thresholds(thresholds)(Array.from(values))
+    .map((p) => ({ ...p, coordinates: p.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [x * k, y * k]))) }));
 }
 
 // ---- per-run files ----
