@@ -107,7 +107,7 @@ function readRunJson(dir: string): RunJson {
 }
 
 /** ts and the local-clock window columns for a row whose seconds-from-start expression is `t` (needs a `start` column in scope). */
-function clockColumns(config: CameraConfig, t: string): string {
+export function clockColumns(config: CameraConfig, t: string): string {
   return `start + to_microseconds(CAST(round(${t} * 1e6) AS BIGINT)) AS ts,
     timezone(${sql.string(config.timezone)}, ts) AS local_ts,
     CAST(hour(local_ts) AS INTEGER) AS hour,
