@@ -1,0 +1,88 @@
+// The headline numbers of a window, and their terminal rendering for `smw report`.
+// Every figure is about customers: people the staff rules exclude are counted once, separately.
+import { query, windowWhere, zoneSummary, type Analytics, type Window, type ZoneRow } from "./views.ts";
+
+export interface Headline {
+  /** Seconds of footage in the window. */
+  footageSeconds: number;
+  /** Customers first seen in the window. */
+  visitors: number;
+  /** People first seen in the window whom the staff rules left out. */
+  staffExcluded: number;
+  /** Customer crossings over all lines. */
+  lineIn: number;
+  lineOut: number;
+  /** Median time a customer was in view; null without customers. */
+  medianDwellSeconds: number | null;
+  /** Customers in view: most in one frame, and the mean over the window's frames. */
+  peakInView: number;
+  meanInView: number;
+  zones: ZoneRow[];
+}
+
+export async function headline(a: Analytics, w: Window = {}): Promise<Headline> {
+  const where = windowWhere(w);
+  const [v] = await query<{ visitors: number; staff: number; median: number | null }>(a, `
+    SELECT (count(*) FILTER (NOT staff))::INTEGER AS visitors, (count(*) FILTER (staff))::INTEGER AS staff,
+      (median(seconds_in_view) FILTER (NOT staff))::DOUBLE AS median
+    FROM visitors WHERE ${where}`);
+  const [e] = await query<{ ins: number; outs: number }>(a, `
+    SELECT (count(*) FILTER (direction = 'in'))::INTEGER AS ins, (count(*) FILTER (direction = 'out'))::INTEGER AS outs
+    FROM events WHERE NOT staff AND ${where}`);
+  const [f] = await query<{ seconds: number; peak: number | null; mean: number | null }>(a, `
+    SELECT coalesce(sum(dt_seconds), 0)::DOUBLE AS seconds, max(customers)::INTEGER AS peak,
+      (sum(customers * dt_seconds) / sum(dt_seconds))::DOUBLE AS mean
+    FROM people_in_view WHERE ${where}`);
+  return {
+    footageSeconds: f.seconds,
+    visitors: v.visitors,
+    staffExcluded: v.staff,
+    lineIn: e.ins,
+    lineOut: e.outs,
+    medianDwellSeconds: v.median,
+    peakInView: f.peak ?? 0,
+    meanInView: f.mean ?? 0,
+    zones: await zoneSummary(a, w),
+  };
+}
+
+/** 4.8 s, 3 min 12 s, 2 h 05 min. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds == null || !Number.isFinite(seconds)) return "–";
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`;
+  return `${Math.floor(seconds / 3600)} h ${String(Math.round((seconds % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+function table(rows: string[][], rightAligned: boolean[]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd());
+}
+
+/** Terminal text: the headline figures, then one aligned row per zone. */
+export function formatHeadline(h: Headline): string {
+  const lines = table(
+    [
+      ["Footage", formatDuration(h.footageSeconds)],
+      ["Visitors", `${h.visitors}${h.staffExcluded ? ` (${h.staffExcluded} staff excluded)` : ""}`],
+      ["Line crossings", `${h.lineIn} in, ${h.lineOut} out`],
+      ["Median time in view", formatDuration(h.medianDwellSeconds)],
+      ["Customers in view", `peak ${h.peakInView}, mean ${h.meanInView.toFixed(1)}`],
+    ],
+    [false, false],
+  );
+  if (h.zones.length) {
+    lines.push("");
+    lines.push(...table(
+      [
+        ["Zone", "Kind", "Visits", "Visitors", "Mean dwell", "Median dwell", "Stoppers", "Passers-by"],
+        ...h.zones.map((z) => [
+          z.zone, z.kind, String(z.visits), String(z.visitors), formatDuration(z.mean_dwell_seconds), formatDuration(z.median_dwell_seconds),
+          z.stoppers == null ? "–" : String(z.stoppers), z.passers_by == null ? "–" : String(z.passers_by),
+        ]),
+      ],
+      [false, false, true, true, true, true, true, true],
+    ));
+  }
+  return lines.join("\n");
+}
