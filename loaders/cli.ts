@@ -6,7 +6,13 @@ import { analyzeVideo } from "./pipeline/analyze.ts";
 import { progressReporter } from "./cli/progress.ts";
 import { evaluateMot, formatMetrics } from "./eval/mot-metrics.ts";
 import { readMotFile } from "./eval/mot-text.ts";
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { loadCameraConfig, wallClockToDate } from "./config/camera.ts";
+import { openAnalytics, runStartOf, writeRunAnalytics } from "./analytics/views.ts";
+import { formatHeadline, headline } from "./analytics/report.ts";
+import { expandVideoInputs, findRunDirs, planSegments, segmentStarts } from "./pipeline/segments.ts";
+import { probeVideo } from "./video/probe.ts";
 
 function positiveInt(name: string) {
   return (v: string) => {
@@ -37,7 +43,7 @@ export function buildProgram(): Command {
   program
     .command("analyze")
     .description("detect and track people in a video; write run.json, detections.parquet, tracks.parquet and heatmaps")
-    .argument("<video...>", "video file(s) of one camera")
+    .argument("<video...>", "video file(s) or folder(s) of one camera's segments, in time order")
     .requiredOption("--out <dir>", "output folder for the run")
     .option("--mot <file>", "also write tracks as MOTChallenge text (1-based frames, source pixels)")
     .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"), 1)
@@ -56,37 +62,101 @@ export function buildProgram(): Command {
 Examples:
   smw analyze data/clips/tud-stadtmitte.mp4 --out runs/demo
   smw analyze store.mp4 --out runs/store --stride 2 --mot runs/store/tracks.txt
-  smw analyze store.mp4 --out runs/store --resume      # after a crash or Ctrl-C`)
-    .action(async (videos: string[], o) => {
-      if (videos.length > 1) throw new UserError("analysing several segments at once is not supported yet; run smw analyze once per file");
-      const progress = progressReporter(`analyze ${videos[0]}`, { quiet: o.quiet || o.json });
-      let summary;
+  smw analyze store.mp4 --out runs/store --resume      # after a crash or Ctrl-C
+  smw analyze footage/2024-05-18/ --out runs/store --config camera.json   # a day of segments`)
+    .action(async (inputs: string[], o) => {
+      const config = o.config ? loadCameraConfig(o.config) : undefined;
+      const videos = expandVideoInputs(inputs);
+      if (videos.length > 1 && o.mot) throw new UserError("--mot writes one file for one video; analyse the files one by one to get MOT text for each");
+      // probe every file first: a bad segment should stop the day before hours of work, not after
+      const infos = [];
+      for (const v of videos) infos.push(await probeVideo(v));
+      const plans = planSegments(videos, o.out, segmentStarts(videos, infos.map((i) => i.duration), config), config);
+      let partial: string | undefined;
+      for (const plan of plans) {
+        const progress = progressReporter(`analyze ${plan.video}`, { quiet: o.quiet || o.json });
+        let summary;
+        try {
+          summary = await analyzeVideo({
+            video: plan.video,
+            out: plan.out,
+            mot: o.mot,
+            stride: o.stride,
+            model: o.model,
+            inputSize: o.inputSize,
+            scoreThreshold: o.scoreThreshold,
+            tracker: o.tracker,
+            repair: o.repair,
+            resume: o.resume,
+            chunkFrames: o.chunkFrames,
+            threads: o.threads,
+            segment: { name: plan.segment, camera: config?.camera ?? "camera", start: plan.start, timezone: config?.timezone ?? "UTC" },
+            onProgress: (p) => progress.update(p),
+          });
+        } finally {
+          progress.stop();
+        }
+        let analytics = "";
+        if (config) {
+          // the pages and smw report read the config next to the run
+          copyFileSync(o.config, join(plan.out, "camera.json"));
+          const n = await writeRunAnalytics(plan.out, config);
+          analytics = `, ${n.events} line crossings, ${n.zoneVisits} zone visits`;
+        }
+        if (o.json) console.log(JSON.stringify(summary));
+        else if (!o.quiet) {
+          const fps = summary.framesAnalysed / summary.timings.total;
+          console.log(`${summary.framesAnalysed} frames analysed in ${summary.timings.total.toFixed(1)} s (${fps.toFixed(1)} frames/s): ${summary.detections} detections, ${summary.tracks} tracks${analytics} -> ${plan.out}`);
+        }
+        if (summary.partial) {
+          const msg = `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames decoded before it`;
+          process.stderr.write(`smw: warning: ${msg}\n`);
+          partial ??= msg;
+        }
+      }
+      if (partial) throw new UserError(partial, 3);
+    });
+
+  program
+    .command("report")
+    .description("headline numbers for runs and a time window: visitors, line in/out, dwell, people in view, zones")
+    .argument("<run...>", "run folder(s) of smw analyze, or a dataset folder above them")
+    .option("--config <camera.json>", "camera config (default: the camera.json stored with the run)")
+    .option("--from <time>", "window start, local wall-clock time (e.g. 2024-05-18T10:00)")
+    .option("--to <time>", "window end (exclusive)")
+    .option("--from-seconds <s>", "window start in seconds from the video start", Number)
+    .option("--to-seconds <s>", "window end in seconds from the video start", Number)
+    .option("--daypart <name>", "only this daypart (morning, afternoon, evening, night, or the config's own)")
+    .addOption(new Option("--days <kind>", "only weekdays or weekends").choices(["weekday", "weekend"]))
+    .option("--segment <name>", "only this segment")
+    .option("--json", "print the numbers as JSON")
+    .addHelpText("after", `
+Examples:
+  smw report data/runs/demo
+  smw report runs/store --from 2024-05-18T10:00 --to 2024-05-18T12:00
+  smw report runs/store --daypart evening --days weekend`)
+    .action(async (paths: string[], o) => {
+      const dirs = findRunDirs(paths);
+      const configPath = o.config ?? [join(dirs[0], "camera.json")].find((f) => existsSync(f));
+      const config = configPath ? loadCameraConfig(configPath) : undefined;
+      const runs = dirs.map((dir) => ({ dir, start: runStartOf(dir, config) }));
+      const tz = config?.timezone ?? "UTC";
+      const at = (s: string | undefined, flag: string) => {
+        if (s === undefined) return undefined;
+        const d = wallClockToDate(s, tz);
+        if (!d) throw new UserError(`${flag} ${s}: not a date and time; write it like 2024-05-18T10:00`);
+        return d;
+      };
+      const window = {
+        start: at(o.from, "--from"), end: at(o.to, "--to"), fromSeconds: o.fromSeconds, toSeconds: o.toSeconds,
+        daypart: o.daypart, weekday: o.days, segment: o.segment,
+      };
+      const a = await openAnalytics({ runs, config });
       try {
-        summary = await analyzeVideo({
-          video: videos[0],
-          out: o.out,
-          mot: o.mot,
-          stride: o.stride,
-          model: o.model,
-          inputSize: o.inputSize,
-          scoreThreshold: o.scoreThreshold,
-          tracker: o.tracker,
-          repair: o.repair,
-          resume: o.resume,
-          chunkFrames: o.chunkFrames,
-          threads: o.threads,
-          onProgress: (p) => progress.update(p),
-        });
+        const h = await headline(a, window);
+        console.log(o.json ? JSON.stringify(h) : formatHeadline(h));
       } finally {
-        progress.stop();
-      }
-      if (o.json) console.log(JSON.stringify(summary));
-      else if (!o.quiet) {
-        const fps = summary.framesAnalysed / summary.timings.total;
-        console.log(`${summary.framesAnalysed} frames analysed in ${summary.timings.total.toFixed(1)} s (${fps.toFixed(1)} frames/s): ${summary.detections} detections, ${summary.tracks} tracks -> ${o.out}`);
-      }
-      if (summary.partial) {
-        throw new UserError(`${videos[0]}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames decoded before it`, 3);
+        a.close();
       }
     });
 

@@ -93,6 +93,18 @@ interface RunJson {
   video: { path: string; width: number; height: number; fps: number; frameCount: number };
   options?: { stride?: number };
   framesAnalysed?: number;
+  segment?: { start?: string | null };
+}
+
+/** The start smw analyze recorded for the segment (file name or back-to-back segments), else the config's rule. */
+function runStart(info: RunJson, config?: CameraConfig): Date | null {
+  if (info.segment?.start) return new Date(info.segment.start);
+  return config ? segmentStart(config, info.video.path) : null;
+}
+
+/** Wall-clock start of the run in `dir`, for `openAnalytics({runs})`. */
+export function runStartOf(dir: string, config?: CameraConfig): Date | null {
+  return runStart(readRunJson(dir), config);
 }
 
 function readRunJson(dir: string): RunJson {
@@ -418,7 +430,7 @@ export function dwellContours(grid: GridShape & { perVisitor?: ArrayLike<number>
  */
 export async function writeRunAnalytics(runDir: string, config: CameraConfig): Promise<{ events: number; zoneVisits: number }> {
   const info = readRunJson(runDir);
-  const a = await openAnalytics({ runs: [{ dir: runDir, start: segmentStart(config, info.video.path) }], config });
+  const a = await openAnalytics({ runs: [{ dir: runDir, start: runStart(info, config) }], config });
   try {
     const out = async (name: string, select: string) => {
       const file = join(runDir, `${name}.parquet`);

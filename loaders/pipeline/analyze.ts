@@ -43,7 +43,17 @@ export interface AnalyzeOptions {
   chunkFrames?: number;
   /** Continue an interrupted run in `out` from its last committed chunk. */
   resume?: boolean;
+  /** Where this video sits in a camera's day: recorded in run.json for the analytics. */
+  segment?: SegmentInfo;
   onProgress?: (p: Progress) => void;
+}
+
+export interface SegmentInfo {
+  name: string;
+  camera: string;
+  /** Wall-clock time of the first frame, when known. */
+  start: Date | null;
+  timezone: string;
 }
 
 export interface Progress {
@@ -77,6 +87,7 @@ export interface RunSummary {
   /** Motion grid size; one cell covers `cellPixels` source pixels on a side. */
   motion: { width: number; height: number; cellPixels: number; frames: number };
   background: { width: number; height: number; samples: number };
+  segment?: { name: string; camera: string; start: string | null; timezone: string };
   /** Set when the input was damaged mid-way: what was decoded before is kept. */
   partial?: { error: string; lastFrame: number; lastSeconds: number };
   outputs: Record<string, string>;
@@ -255,6 +266,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       timings,
       motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
       background: { width: pw, height: ph, samples: samples.frames.length },
+      segment: opts.segment ? { ...opts.segment, start: opts.segment.start?.toISOString() ?? null } : undefined,
       partial: frames.end.error ? { error: frames.end.error, lastFrame, lastSeconds: lastFrame / video.fps } : undefined,
       outputs: {
         detections: "detections.parquet",
