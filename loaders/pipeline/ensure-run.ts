@@ -1,20 +1,26 @@
 // Data loaders need a run to read. This makes one from the bundled clip the first time it
 // is asked for, and only once even when Framework starts several loaders at the same time.
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeRunAnalytics } from "../analytics/views.ts";
+import { loadCameraConfig } from "../config/camera.ts";
 import { analyzeVideo } from "./analyze.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEMO_VIDEO = join(REPO_ROOT, "data/clips/tud-stadtmitte.mp4");
 export const DEMO_RUN = join(REPO_ROOT, "data/runs/demo");
+export const DEMO_CONFIG = join(REPO_ROOT, "data/camera.example.json");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function ensureRun(dir = DEMO_RUN, video = DEMO_VIDEO): Promise<string> {
+/** Makes the run in `dir` from `video` (and its line/zone analytics from `config`) unless it exists. */
+export async function ensureRun(dir = DEMO_RUN, video = DEMO_VIDEO, config: string | null = DEMO_CONFIG): Promise<string> {
   const out = resolve(REPO_ROOT, dir);
-  const done = () => existsSync(join(out, "run.json"));
   const lock = join(out, ".ensure-lock");
+  const analysed = () => existsSync(join(out, "run.json"));
+  // run.json appears before the line/zone analytics are written: finished means no lock too
+  const done = () => analysed() && !existsSync(lock);
   for (let waited = 0; !done(); ) {
     mkdirSync(out, { recursive: true });
     let owner = false;
@@ -24,7 +30,14 @@ export async function ensureRun(dir = DEMO_RUN, video = DEMO_VIDEO): Promise<str
     } catch {}
     if (owner) {
       try {
-        if (!done()) await analyzeVideo({ video: resolve(REPO_ROOT, video), out });
+        if (!analysed()) {
+          const camera = config ? loadCameraConfig(resolve(REPO_ROOT, config)) : undefined;
+          await analyzeVideo({ video: resolve(REPO_ROOT, video), out });
+          if (camera && config) {
+            copyFileSync(resolve(REPO_ROOT, config), join(out, "camera.json"));
+            await writeRunAnalytics(out, camera);
+          }
+        }
       } finally {
         rmSync(lock, { recursive: true, force: true });
       }
