@@ -17,6 +17,8 @@ const favicon =
 export default {
   title: "Store Motion Workbench",
   root: "src",
+  // scripts/publish.ts builds into a temporary folder first.
+  output: process.env.SMW_SITE_OUT ?? "dist",
   style: "style.css",
   // The default pulls Source Serif from Google Fonts at run time.
   globalStylesheets: [],

@@ -34,7 +34,7 @@ export function makeClock(info, duration) {
       ? {
           type: "utc",
           domain: [toDate(0), toDate(duration)],
-          tickFormat: utcFormat(["%H:%M:%S", "%H:%M", "%a %-d %b"][span]),
+          tickFormat: span === 0 ? secondsTick : utcFormat(["%H:%M:%S", "%H:%M", "%a %-d %b"][span]),
           label: multiDay ? "date and time →" : "time of day →"
         }
       : {type: "linear", domain: [0, duration], label: "time from start of video (s) →"},
@@ -49,6 +49,13 @@ export function makeClock(info, duration) {
       return `${format(win.t0)} – ${format(win.t1)} (${whole})`;
     }
   };
+}
+
+// ticks of short clips fall on fractions of a second: "11:00:01", "11:00:01.5"
+const hms = utcFormat("%H:%M:%S");
+function secondsTick(d) {
+  const ms = d.getUTCMilliseconds();
+  return ms ? `${hms(d)}.${String(ms).padStart(3, "0").replace(/0+$/, "")}` : hms(d);
 }
 
 export function formatDuration(s) {

@@ -1,11 +1,10 @@
-// The Compare page's table and plain-language summary, from compareWindows(...).
-import {verdict} from "./compare.js";
+// The Compare page's zone table and plain-language summary, from the analytics engine's compare()
+// (data/compare.json) or, for moved windows, from pointComparison(...) (no intervals).
 
-// one decimal for small numbers, none for big ones (rates from short windows run into thousands)
 const fixed = (v, digits) => (Math.abs(v) >= 100 ? Math.round(Math.abs(v)).toLocaleString("en-US") : Math.abs(v).toFixed(digits));
 const signed = (v, digits = 1) => (Number.isFinite(v) ? `${v > 0 ? "+" : v < 0 ? "−" : "±"}${fixed(v, digits)}` : "–");
 const plain = (v, digits = 1) => (Number.isFinite(v) ? `${v < 0 ? "−" : ""}${fixed(v, digits)}` : "–");
-const ci = (d, digits = 1) => (Number.isFinite(d.lo) ? `${signed(d.lo, digits)} to ${signed(d.hi, digits)}` : "–");
+const interval = (e, digits = 1) => (e.ciDiff && Number.isFinite(e.ciDiff[0]) ? `${signed(e.ciDiff[0], digits)} to ${signed(e.ciDiff[1], digits)}` : "–");
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -14,80 +13,70 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Zone table: visits per hour and mean dwell in A and B, the change and its 95% interval. */
-export function compareTable(result, {labelA = "A", labelB = "B"} = {}) {
+function tone(e) {
+  if (!(e.ciDiff && Number.isFinite(e.ciDiff[0]))) return "none";
+  return e.ciDiff[0] > 0 ? "up" : e.ciDiff[1] < 0 ? "down" : "none";
+}
+
+/**
+ * Zone table: visits per hour of footage and mean seconds per visit in A and B, the change and
+ * its 95% interval.
+ * @param result {hours, visitors, zones: [{zone, kind, visitRate, meanDwell, visitsA?, visitsB?}]}
+ */
+export function compareTable(result) {
+  const cols = ["A", "B", "B − A", "95% interval"];
   const head = el(
     "thead",
     {},
-    el("tr", {}, el("th", {rowspan: 2}, "Zone"), el("th", {colspan: 4, class: "smw-group"}, "Visits per hour"), el("th", {colspan: 4, class: "smw-group"}, "Mean seconds per visit")),
-    el("tr", {}, ...["A", "B", "B − A", "95% interval"].map((h) => el("th", {class: "smw-num"}, h)), ...["A", "B", "B − A", "95% interval"].map((h) => el("th", {class: "smw-num"}, h)))
+    el("tr", {}, el("th", {rowspan: 2}, "Zone"), el("th", {colspan: 4, class: "smw-group"}, "Visits per hour of footage"), el("th", {colspan: 4, class: "smw-group"}, "Mean seconds per visit")),
+    el("tr", {}, ...cols.map((h) => el("th", {class: "smw-num"}, h)), ...cols.map((h) => el("th", {class: "smw-num"}, h)))
   );
-  const row = (name, rate, dwell, note) =>
+  const cells = (e) => [
+    el("td", {class: "smw-num"}, plain(e.a)),
+    el("td", {class: "smw-num"}, plain(e.b)),
+    el("td", {class: `smw-num smw-${tone(e)}`}, signed(e.diff)),
+    el("td", {class: "smw-num smw-ci"}, interval(e))
+  ];
+  const rows = result.zones.map((z) =>
     el(
       "tr",
       {},
-      el("td", {}, name, note ? el("span", {class: "smw-note"}, ` ${note}`) : null),
-      el("td", {class: "smw-num"}, plain(rate.a)),
-      el("td", {class: "smw-num"}, plain(rate.b)),
-      el("td", {class: `smw-num smw-${tone(rate)}`}, signed(rate.diff)),
-      el("td", {class: "smw-num smw-ci"}, ci(rate)),
-      el("td", {class: "smw-num"}, dwell ? plain(dwell.a) : ""),
-      el("td", {class: "smw-num"}, dwell ? plain(dwell.b) : ""),
-      el("td", {class: `smw-num smw-${dwell ? tone(dwell) : "none"}`}, dwell ? signed(dwell.diff) : ""),
-      el("td", {class: "smw-num smw-ci"}, dwell ? ci(dwell) : "")
-    );
-  const body = el(
-    "tbody",
-    {},
-    row("All people entering view", result.visitors, null, `(${result.visitors.countA} in A, ${result.visitors.countB} in B)`),
-    ...result.zones.map((z) => row(z.name, z.rate, z.dwell, `(${z.visitsA} / ${z.visitsB} visits${z.kind === "display" ? ", display" : ""})`))
+      el("td", {}, z.zone, el("span", {class: "smw-note"}, ` ${z.kind}${z.visitsA != null ? ` · ${z.visitsA} / ${z.visitsB} visits` : ""}`)),
+      ...cells(z.visitRate),
+      ...cells(z.meanDwell)
+    )
   );
-  const table = el("table", {class: "smw-compare-table"}, head, body);
-  table.setAttribute("aria-label", `Zone comparison ${labelA} against ${labelB}`);
-  return table;
+  if (!rows.length) rows.push(el("tr", {}, el("td", {colspan: 9}, "No zones in the camera config.")));
+  return el("table", {class: "smw-compare-table"}, head, el("tbody", {}, ...rows));
 }
 
-function tone(d) {
-  const v = verdict(d);
-  return v === "clearly higher" ? "up" : v === "clearly lower" ? "down" : "none";
-}
-
-/** A few sentences a store manager can read: what changed, by how much, how sure. */
-export function compareSummary(result, {labelA, labelB, describeA, describeB}) {
-  const parts = [];
-  const v = result.visitors;
-  const pct = (d) => (d.a > 0 ? ` (${signed((d.diff / d.a) * 100, 0)}%)` : "");
-  parts.push(
-    `<p><strong>${labelB}</strong> (${describeB}) against <strong>${labelA}</strong> (${describeA}).</p>`,
-    `<p>People entering view: ${plain(v.a)} per hour in A, ${plain(v.b)} per hour in B${pct(v)}: <strong>${sentence(verdict(v))}</strong>${Number.isFinite(v.lo) ? ` (95% interval for the change ${ci(v)} per hour)` : ""}.</p>`
-  );
-  const items = result.zones
-    .map((z) => {
-      const rv = verdict(z.rate), dv = verdict(z.dwell);
-      const bits = [];
-      if (rv.startsWith("clearly")) bits.push(`${rv.replace("clearly ", "")} visits per hour (${signed(z.rate.diff)}, interval ${ci(z.rate)})`);
-      if (dv.startsWith("clearly")) bits.push(`${dv === "clearly higher" ? "longer" : "shorter"} visits (${signed(z.dwell.diff)} s each, interval ${ci(z.dwell)} s)`);
-      return bits.length ? `<li><strong>${escape(z.name)}</strong>: ${bits.join("; ")}.</li>` : null;
-    })
-    .filter(Boolean);
-  parts.push(
-    items.length
-      ? `<p>Zones that clearly changed:</p><ul>${items.join("")}</ul>`
-      : `<p>No zone changed clearly: every 95% interval includes no change. ${result.zones.length ? "With more footage the intervals narrow." : ""}</p>`
-  );
-  parts.push(
-    `<p class="smw-caption">"Clearly" means the 95% interval of the change excludes zero. Intervals come from a block bootstrap: each window is cut into ${result.blocks} equal stretches, resampled ${result.resamples} times. Windows of very different times of day or weekdays compare more than the change you made.</p>`
-  );
+/**
+ * A few sentences a store manager can read: which windows, how busy each was, and the changes
+ * whose 95% interval excludes zero (the engine's summary), or why there are no intervals.
+ */
+export function compareSummary(result, {describeA, describeB, engine, moved}) {
   const div = el("div", {class: "smw-summary"});
-  div.innerHTML = parts.join("");
+  const [ha, hb] = result.hours;
+  const [va, vb] = result.visitors;
+  div.append(
+    el("p", {}, el("strong", {}, "A"), ` ${describeA}: ${va} people seen in ${duration(ha * 3600)} of footage.`),
+    el("p", {}, el("strong", {}, "B"), ` ${describeB}: ${vb} people seen in ${duration(hb * 3600)} of footage.`)
+  );
+  if (moved) {
+    div.append(
+      el("p", {class: "smw-moved"}, "You moved the windows: the table shows point estimates for them. 95% intervals and the verdicts below come from the analytics engine for the configured windows; reset to see them.")
+    );
+  } else {
+    div.append(el("p", {}, "What changed, with 95% confidence:"), el("ul", {}, ...result.summary.map((s) => el("li", {}, s))));
+  }
+  div.append(
+    el("p", {class: "smw-caption"}, `Intervals: ${engine.method}, ${engine.resamples} resamples: people are drawn with replacement, each with all their visits. A change counts when its interval excludes zero. Windows at different times of day or on different weekdays differ for more reasons than your change.`)
+  );
   return div;
 }
 
-function sentence(v) {
-  return v === "clearly higher" ? "clearly more in B" : v === "clearly lower" ? "clearly fewer in B" : v === "no clear change" ? "no clear change" : "not enough data to say";
+function duration(s) {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
-
-function escape(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
-}
-

@@ -11,7 +11,8 @@ export function readEvents(buffer) {
     available: header.available,
     tracks: {id: c.track_id ?? empty(Int32Array), start: c.track_start ?? empty(Float32Array), end: c.track_end ?? empty(Float32Array)},
     crossings: {line: c.crossing_line ?? empty(Uint16Array), track: c.crossing_track ?? empty(Int32Array), t: c.crossing_t ?? empty(Float32Array), dir: c.crossing_dir ?? empty(Int8Array)},
-    visits: {zone: c.visit_zone ?? empty(Uint16Array), track: c.visit_track ?? empty(Int32Array), enter: c.visit_enter ?? empty(Float32Array), exit: c.visit_exit ?? empty(Float32Array)}
+    visits: {zone: c.visit_zone ?? empty(Uint16Array), track: c.visit_track ?? empty(Int32Array), enter: c.visit_enter ?? empty(Float32Array), exit: c.visit_exit ?? empty(Float32Array), stopper: c.visit_stopper ?? empty(Uint8Array)},
+    staff: header.staff ?? 0
   };
 }
 

@@ -87,29 +87,34 @@ export function lineFlowsChart(bins, lines, {clock, width, win}) {
   });
 }
 
-export const DAYPARTS = [
-  {name: "Morning", from: 6, to: 11},
-  {name: "Midday", from: 11, to: 14},
-  {name: "Afternoon", from: 14, to: 17},
-  {name: "Evening", from: 17, to: 21},
-  {name: "Night", from: 21, to: 30} // until 06:00 the next day
-];
+/**
+ * The config's dayparts ({name, from, to} in whole hours, sorted), with the hours none covers
+ * (`rest`, "night") added as one more part.
+ */
+export function dayparts(config) {
+  const parts = config.dayparts.map((p) => ({...p}));
+  const covered = new Array(24).fill(false);
+  for (const p of parts) for (let h = p.from; h < p.to; h++) covered[h] = true;
+  const rest = [];
+  for (let h = 0; h < 24; h++) if (!covered[h]) rest.push(h);
+  if (rest.length) parts.push({name: config.restDaypart, hours: rest});
+  return parts.map((p) => ({...p, hours: p.hours ?? Array.from({length: p.to - p.from}, (_, k) => p.from + k)}));
+}
 
 /**
  * People entering view per hour observed, by daypart, on weekdays and on weekends (Saturday,
  * Sunday). The window's footage is split at daypart boundaries, so a daypart that was filmed
  * for 10 minutes is a rate over 10 minutes, not over its 3 hours.
  */
-export function daypartRates(events, win, clock) {
-  const observed = new Map(); // "weekday|Morning" -> seconds
+export function daypartRates(events, win, clock, parts) {
+  const observed = new Map(); // "weekday|morning" -> seconds
   const counts = new Map();
+  const partOfHour = new Array(24);
+  for (const p of parts) for (const h of p.hours) partOfHour[h] = p.name;
+  // as the analytics engine does: the hour of the store's clock decides the daypart, its day of week the weekend
   const key = (date) => {
-    const h = date.getUTCHours() + date.getUTCMinutes() / 60;
-    const hh = h < 6 ? h + 24 : h;
-    const part = DAYPARTS.find((p) => hh >= p.from && hh < p.to);
-    // the night after a Friday counts as a weekday until 06:00, as it began on the Friday
-    const day = new Date(date.getTime() - (h < 6 ? 86400000 : 0)).getUTCDay();
-    return `${day === 0 || day === 6 ? "weekend" : "weekday"}|${part.name}`;
+    const day = date.getUTCDay();
+    return `${day === 0 || day === 6 ? "weekend" : "weekday"}|${partOfHour[date.getUTCHours()]}`;
   };
   // observed time: walk the window in steps that never cross an hour boundary
   const end = Math.min(win.t1, clock.duration);
@@ -123,7 +128,7 @@ export function daypartRates(events, win, clock) {
   const inWin = (t) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
   for (const t of events.tracks.start) if (inWin(t)) counts.set(key(clock.toDate(t)), (counts.get(key(clock.toDate(t))) ?? 0) + 1);
   return ["weekday", "weekend"].flatMap((dayType) =>
-    DAYPARTS.map((p) => {
+    parts.map((p) => {
       const k = `${dayType}|${p.name}`;
       const seconds = observed.get(k) ?? 0;
       const count = counts.get(k) ?? 0;
@@ -133,9 +138,9 @@ export function daypartRates(events, win, clock) {
 }
 
 /** Small multiples: weekday | weekend, a bar per daypart; unobserved dayparts say so. */
-export function daypartChart(rows, {width}) {
-  const names = DAYPARTS.map((p) => `${p.name} ${label(p)}`);
-  const withName = rows.map((d) => ({...d, part: names[DAYPARTS.findIndex((p) => p.name === d.daypart)]}));
+export function daypartChart(rows, parts, {width}) {
+  const names = parts.map((p) => `${p.name[0].toUpperCase()}${p.name.slice(1)} ${label(p)}`);
+  const withName = rows.map((d) => ({...d, part: names[parts.findIndex((p) => p.name === d.daypart)]}));
   const peak = Math.max(1, ...rows.map((d) => (Number.isFinite(d.rate) ? d.rate : 0)));
   return Plot.plot({
     width,
@@ -154,7 +159,16 @@ export function daypartChart(rows, {width}) {
   });
 }
 
+// "06–12"; the rest of the day as its runs of hours, e.g. "00–06, 24" -> "00–06"
 function label(p) {
-  return `${String(p.from % 24).padStart(2, "0")}–${String(p.to % 24).padStart(2, "0")}`;
+  const runs = [];
+  for (const h of p.hours) {
+    const last = runs.at(-1);
+    if (last && last[1] === h) last[1] = h + 1;
+    else runs.push([h, h + 1]);
+  }
+  // a run ending at 24 and one starting at 0 are one run over midnight
+  if (runs.length > 1 && runs[0][0] === 0 && runs.at(-1)[1] === 24) runs[0] = [runs.pop()[0], runs[0][1]];
+  return runs.map(([a, b]) => `${String(a).padStart(2, "0")}–${String(b % 24).padStart(2, "0")}`).join(", ");
 }
 

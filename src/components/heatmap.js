@@ -38,10 +38,10 @@ export function heatMap(values, {width, grid, video, background, max, diverging 
         height: (frame.innerHeight * extent.y2) / video.height,
         src: () => href,
         preserveAspectRatio: "none",
-        ariaLabel: "heat"
+        ariaDescription: "heat"
       }),
       levels.length && top > 0 ? contourMark(values, grid, levels.map((f) => f * top), diverging) : null,
-      ...zoneMarks({zones, lines}),
+      ...zoneMarks({zones, lines, width: video.width}),
       Plot.frame({stroke: "currentColor", strokeOpacity: 0.2}),
       ...marks
     ]
@@ -107,7 +107,7 @@ export function contourMark(values, {cols, rows, cell}, thresholds, diverging = 
     return {geometry, value: v};
   });
   return [
-    Plot.geo(features, {geometry: "geometry", stroke: "#111", strokeOpacity: 0.5, strokeWidth: 2.6, ariaLabel: "contour halo"}),
-    Plot.geo(features, {geometry: "geometry", stroke: diverging ? "#111" : "white", strokeWidth: (d, i) => 0.8 + i * 0.35, ariaLabel: "contour"})
+    Plot.geo(features, {geometry: "geometry", stroke: "#111", strokeOpacity: 0.5, strokeWidth: 2.6, ariaDescription: "contour halo"}),
+    Plot.geo(features, {geometry: "geometry", stroke: diverging ? "#111" : "white", strokeWidth: (d, i) => 0.8 + i * 0.35, ariaDescription: "contour"})
   ];
 }

@@ -52,55 +52,45 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
   const few = visible.length <= 40;
   const {x, y, t} = paths;
 
-  // hover targets: a few points per track, fewer when there are many tracks
-  const per = Math.max(3, Math.min(40, Math.floor(20000 / Math.max(1, visible.length))));
-  const targets = [];
-  for (const v of visible) {
-    const step = Math.max(1, Math.floor((v.to - v.from) / per));
-    for (let i = v.from; i < v.to; i += step) targets.push({i, v});
-  }
   const ends = few ? visible.map((v) => ({i: v.to - 1, v})) : [];
   const starts = few ? visible.map((v) => ({i: v.from, v})) : [];
 
+  // Layers, bottom to top: the plate (img), the paths (canvas), the hovered path (canvas), then
+  // Plot's transparent SVG with axes, zones, ends and labels. Plain HTML layers keep the paint
+  // cheap: a canvas inside an SVG foreignObject costs much more to composite.
   const chart = Plot.plot({
     ...frame.options,
+    style: {background: "transparent", position: "relative", zIndex: 1},
     color: color === "time" ? {type: "linear", scheme: TIME_SCHEME, domain: [0, clock.duration], label: "time (s from start)", legend: false} : undefined,
     marks: [
-      background ? frame.image(background, {opacity: 0.85}) : null,
       Plot.frame({stroke: "currentColor", strokeOpacity: 0.2}),
-      ...zoneMarks({zones, lines, highlight}),
-      Plot.dot(starts, {x: (d) => x[d.i], y: (d) => y[d.i], r: 2.5, fill: "white", stroke: "#111", strokeWidth: 1, ariaLabel: "track start"}),
-      Plot.dot(ends, {x: (d) => x[d.i], y: (d) => y[d.i], r: 3.5, fill: (d) => pathColor(d.v, d.i), stroke: "white", strokeWidth: 1.2, ariaLabel: "track end"}),
+      ...zoneMarks({zones, lines, highlight, width: video.width}),
+      Plot.dot(starts, {x: (d) => x[d.i], y: (d) => y[d.i], r: 2.5, fill: "white", stroke: "#111", strokeWidth: 1, ariaDescription: "track start"}),
+      Plot.dot(ends, {x: (d) => x[d.i], y: (d) => y[d.i], r: 3.5, fill: (d) => pathColor(d.v, d.i), stroke: "white", strokeWidth: 1.2, ariaDescription: "track end"}),
       visible.length <= 25
-        ? Plot.text(ends, {x: (d) => x[d.i], y: (d) => y[d.i], text: (d) => `#${d.v.id}`, dy: -9, fill: "white", stroke: "#111", strokeWidth: 3, fontSize: 10, fontWeight: 600, ariaLabel: "track label"})
-        : null,
-      Plot.tip(
-        targets,
-        Plot.pointer({
-          x: (d) => x[d.i],
-          y: (d) => y[d.i],
-          title: (d) =>
-            `track #${d.v.id}\nentered view ${clock.format(d.v.start)}\nleft view ${clock.format(d.v.end)}\ntime in view ${formatDuration(d.v.seconds)}\nhere at ${clock.format(t[d.i])}`,
-          maxRadius: 20
-        })
-      )
+        ? Plot.text(ends, {x: (d) => x[d.i], y: (d) => y[d.i], text: (d) => `#${d.v.id}`, dy: -9, fill: "white", stroke: "#111", strokeWidth: 3, fontSize: 10, fontWeight: 600, ariaDescription: "track label"})
+        : null
     ]
   });
 
-  // the paths, on a canvas in the plot area, under the zones and tips
+  // the paths, on a canvas in the plot area, under the zones and labels
   const scale = devicePixelRatio || 1;
   const {marginLeft, marginTop} = frame.options;
   const canvas = document.createElement("canvas");
   canvas.width = Math.round(frame.innerWidth * scale);
   canvas.height = Math.round(frame.innerHeight * scale);
-  canvas.style.cssText = `width:${frame.innerWidth}px;height:${frame.innerHeight}px;display:block`;
+  const place = `position:absolute;z-index:0;left:${frame.options.marginLeft}px;top:${frame.options.marginTop}px;width:${frame.innerWidth}px;height:${frame.innerHeight}px;`;
+  canvas.className = "smw-paths";
+  canvas.style.cssText = place;
   const ctx = canvas.getContext("2d");
   ctx.scale((frame.innerWidth * scale) / video.width, (frame.innerHeight * scale) / video.height);
   ctx.lineJoin = ctx.lineCap = "round";
   const pxPerUnit = video.width / frame.innerWidth; // line widths in CSS pixels
   const crowd = Math.min(1, Math.sqrt(60 / Math.max(60, visible.length))); // fade when crowded
-  // long stays on top
+  // long stays on top; with very many points, every `every`-th vertex is enough at screen size
   visible.sort((a, b) => a.seconds - b.seconds);
+  const vertices = visible.reduce((s, v) => s + v.to - v.from, 0);
+  const every = Math.max(1, Math.ceil(vertices / 80_000));
   for (const v of visible) {
     const u = Math.sqrt(v.seconds / maxSeconds);
     const lw = (1 + 4 * u) * pxPerUnit;
@@ -113,25 +103,35 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
     }
     ctx.lineWidth = lw;
     if (color === "time") {
-      for (let i = v.from + 1; i < v.to; i++) {
-        ctx.strokeStyle = interpolateViridis(t[i] / Math.max(1e-6, clock.duration));
-        stroke(ctx, x, y, i - 1, i + 1);
+      // one stroke per run of points in the same 1/32 of the run's time
+      const bucket = (i) => Math.min(31, Math.floor((t[i] / Math.max(1e-6, clock.duration)) * 32));
+      for (let i = v.from; i < v.to - 1; ) {
+        const b = bucket(i);
+        let j = i + 1;
+        while (j < v.to - 1 && bucket(j) === b) j++;
+        ctx.strokeStyle = interpolateViridis((b + 0.5) / 32);
+        stroke(ctx, x, y, i, j + 1, every);
+        i = j;
       }
     } else {
       ctx.strokeStyle = trackColor(v.id);
-      stroke(ctx, x, y, v.from, v.to);
+      stroke(ctx, x, y, v.from, v.to, every);
     }
   }
-  const holder = document.createElementNS("http://www.w3.org/2000/svg", "foreignObject");
-  holder.setAttribute("x", marginLeft);
-  holder.setAttribute("y", marginTop);
-  holder.setAttribute("width", frame.innerWidth);
-  holder.setAttribute("height", frame.innerHeight);
-  holder.setAttribute("aria-label", "paths");
-  holder.append(canvas);
-  const plate = chart.querySelector('g[aria-label="image"]');
-  if (plate) plate.after(holder);
-  else chart.prepend(holder);
+  const hoverLayer = canvas.cloneNode();
+  hoverLayer.className = "smw-paths-hover";
+  hoverLayer.style.cssText = place;
+  const box = document.createElement("div");
+  box.className = "smw-plot-box";
+  box.style.cssText = "position:relative";
+  if (background) {
+    const plate = new Image();
+    plate.src = background;
+    plate.alt = "background plate";
+    plate.style.cssText = place + "opacity:0.85";
+    box.append(plate);
+  }
+  box.append(canvas, hoverLayer, chart);
 
   function pathColor(v, i) {
     return color === "time" ? interpolateViridis(t[i] / Math.max(1e-6, clock.duration)) : trackColor(v.id);
@@ -139,15 +139,88 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
 
   const figure = document.createElement("figure");
   figure.className = "smw-paths-map";
-  figure.append(widthLegend(maxSeconds, color === "time" ? clock : null), chart);
+  figure.append(widthLegend(maxSeconds, color === "time" ? clock : null), box);
+  attachHover({figure, chart, hoverLayer, paths, visible, clock, video, frame, scale});
   figure.dataset.tracks = String(visible.length);
   return figure;
 }
 
-function stroke(ctx, x, y, from, to) {
+// Hover: the nearest path point within 16 px names its track, when it entered and left view and
+// how long it stayed, and outlines the whole path. A grid index is built on the first move, so
+// a window change costs nothing for hovering.
+function attachHover({figure, chart, hoverLayer, paths, visible, clock, video, frame, scale}) {
+  const {x, y, t} = paths;
+  const {marginLeft, marginTop} = frame.options;
+  const sx = frame.innerWidth / video.width, sy = frame.innerHeight / video.height;
+  const R = 16, size = 32; // search radius and index cell, CSS pixels
+  let index = null;
+  const build = () => {
+    index = new Map();
+    visible.forEach((v, n) => {
+      for (let i = v.from; i < v.to; i++) {
+        const key = Math.floor((x[i] * sx) / size) * 4096 + Math.floor((y[i] * sy) / size);
+        let cell = index.get(key);
+        if (!cell) index.set(key, (cell = []));
+        cell.push(n, i);
+      }
+    });
+  };
+  const tip = document.createElement("div");
+  tip.className = "smw-tip";
+  tip.hidden = true;
+  figure.append(tip);
+  const ctx = hoverLayer.getContext("2d");
+  const clear = () => {
+    tip.hidden = true;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, hoverLayer.width, hoverLayer.height);
+    figure.dataset.hover = "";
+  };
+  chart.addEventListener("pointerleave", clear);
+  chart.addEventListener("pointermove", (event) => {
+    if (!index) build();
+    const box = chart.getBoundingClientRect();
+    const k = chart.width?.baseVal?.value ? box.width / chart.width.baseVal.value : 1;
+    const px = (event.clientX - box.left) / k - marginLeft, py = (event.clientY - box.top) / k - marginTop;
+    let best = -1, bestD = R * R, bestN = -1;
+    const cx = Math.floor(px / size), cy = Math.floor(py / size);
+    for (let gx = cx - 1; gx <= cx + 1; gx++)
+      for (let gy = cy - 1; gy <= cy + 1; gy++) {
+        const cell = index.get(gx * 4096 + gy);
+        if (!cell) continue;
+        for (let j = 0; j < cell.length; j += 2) {
+          const i = cell[j + 1];
+          const d = (x[i] * sx - px) ** 2 + (y[i] * sy - py) ** 2;
+          if (d < bestD) (bestD = d), (best = i), (bestN = cell[j]);
+        }
+      }
+    if (best < 0) return clear();
+    const v = visible[bestN];
+    tip.hidden = false;
+    tip.innerHTML = `<strong>track #${v.id}</strong><br>entered view ${clock.format(v.start)}<br>left view ${clock.format(v.end)}<br>time in view ${formatDuration(v.seconds)}<br><span>here at ${clock.format(t[best])}</span>`;
+    const fbox = figure.getBoundingClientRect();
+    const left = (marginLeft + x[best] * sx) * k + box.left - fbox.left, top = (marginTop + y[best] * sy) * k + box.top - fbox.top;
+    tip.style.left = `${Math.min(left + 12, fbox.width - 200)}px`;
+    tip.style.top = `${top + 12}px`;
+    figure.dataset.hover = String(v.id);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, hoverLayer.width, hoverLayer.height);
+    ctx.setTransform(sx * scale, 0, 0, sy * scale, 0, 0);
+    ctx.lineJoin = ctx.lineCap = "round";
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 5 / sx;
+    stroke(ctx, x, y, v.from, v.to);
+    ctx.strokeStyle = "white";
+    ctx.lineWidth = 2 / sx;
+    stroke(ctx, x, y, v.from, v.to);
+  });
+}
+
+function stroke(ctx, x, y, from, to, every = 1) {
   ctx.beginPath();
   ctx.moveTo(x[from], y[from]);
-  for (let i = from + 1; i < to; i++) ctx.lineTo(x[i], y[i]);
+  for (let i = from + every; i < to - 1; i += every) ctx.lineTo(x[i], y[i]);
+  if (to - 1 > from) ctx.lineTo(x[to - 1], y[to - 1]);
   ctx.stroke();
 }
 

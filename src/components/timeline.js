@@ -15,6 +15,7 @@ import {COLORS} from "./scales.js";
  * @param options.color bar colour; options.label a name shown at the top left ("Window A")
  */
 export function timeline(series, {clock, width, height = 118, value, color = COLORS.visitors, label} = {}) {
+  width = Math.max(240, width || 0); // Framework reports 0 while the page is hidden
   const {bin, duration, t, visitors} = series;
   const n = t.length;
   const data = {length: n};

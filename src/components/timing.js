@@ -1,5 +1,6 @@
 // How long a window change takes to reach the screen: the timeline stamps each change, every
-// view reports when it has drawn. The browser test reads globalThis.__smwRenders.
+// view reports when it has drawn (`ms`, the DOM is updated) and when that has been painted
+// (`painted`, after the next frame). The browser test reads globalThis.__smwRenders.
 let sequence = 0;
 
 export function stampWindowChange() {
@@ -11,8 +12,10 @@ export function rendered(view, element) {
   const change = globalThis.__smwWindowChange;
   if (change) {
     const log = (globalThis.__smwRenders ??= []);
-    log.push({id: change.id, view, ms: performance.now() - change.at});
-    if (log.length > 2000) log.splice(0, 1000);
+    const entry = {id: change.id, view, ms: performance.now() - change.at, painted: NaN};
+    log.push(entry);
+    if (log.length > 5000) log.splice(0, 2500);
+    requestAnimationFrame(() => setTimeout(() => (entry.painted = performance.now() - change.at), 0));
   }
   return element;
 }

@@ -59,12 +59,13 @@ export function impressionsChart(rows, zones, {width, minSeconds}) {
     ];
   });
   const kinds = [`impression (≥ ${formatDuration(minSeconds)})`, "passed by"];
+  const peak = Math.max(1, ...displays.map((z) => rows.filter((r) => r.zone === z.i).length));
   return Plot.plot({
     width,
-    height: 60 + 40 * Math.max(1, displays.length),
-    marginLeft: 130,
+    height: 64 + 30 * Math.max(1, displays.length),
+    marginLeft: Math.min(130, 12 + 6.5 * Math.max(...displays.map((d) => d.name.length), 4)),
     marginBottom: 36,
-    x: {label: "visits to the display zone →", labelAnchor: "right", labelOffset: 30, grid: true, nice: true, tickFormat: (d) => (Number.isInteger(d) ? d : "")},
+    x: {label: "visits to the display →", labelAnchor: "right", labelOffset: 30, grid: true, nice: true, ticks: Math.min(5, peak), tickFormat: "d"},
     y: {domain: displays.map((d) => d.name), label: null},
     color: {domain: kinds, range: [COLORS.sales, "#cbd5e1"], legend: true},
     marks: [

@@ -1,19 +1,19 @@
-// data/{a,b}/paths.bin: each track's foot path (smoothed), thinned to at most MAX_POINTS points in
-// all, for drawing. Columns: track_id and offset per track (points of track i are offset[i] ..
-// offset[i+1]-1), then t, x, y per point (seconds, source pixels), ordered by track then time.
-import { footPoints } from "../_lib/analytics.ts";
+// data/{a,b}/paths.bin: each customer's foot path, smoothed over 5 observations and thinned to at
+// most MAX_POINTS points in all, for drawing. Columns: track_id and offset per track (points of
+// track i are offset[i] .. offset[i+1]-1), then t, x, y per point (seconds, source pixels).
+import { customerFootPoints, openRunAnalytics } from "../_lib/analytics.ts";
 import { packColumns } from "../_lib/binary.ts";
-import { openRequestedRun } from "../_lib/per-run.ts";
-import { emit } from "../_lib/run.ts";
+import { emit, hasRunB, whichRun } from "../_lib/run.ts";
 
 const MAX_POINTS = 250_000;
 
-const { which, run } = await openRequestedRun();
-if (!run) {
+const which = whichRun();
+if (which === "b" && !hasRunB()) {
   await emit(packColumns({ which, available: false }, {}));
 } else {
-  const foot = await footPoints(run);
-  run.close();
+  const r = await openRunAnalytics(which);
+  const foot = await customerFootPoints(r, { smooth: true });
+  r.close();
   const n = foot.t.length;
   const step = Math.max(1, Math.ceil(n / MAX_POINTS));
   const ids: number[] = [];

@@ -1,0 +1,120 @@
+// `smw publish --runs <dirs> --out <site>`: the workbench for one run (or two, for Compare) as a
+// self-contained static site: build into a temporary folder, then copy to `out`. The result needs
+// no server code and no network: open it from any static host (or `npx http-server out`).
+//
+//   node --import tsx scripts/publish.ts --runs runs/store [runs/store-after] --out site
+//
+// Loader outputs are cached by Framework per source file, not per run, so the cache is cleared
+// first: a site never shows another run's numbers.
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../..");
+
+export interface PublishOptions {
+  /** Run directories (made by `smw analyze`): the first is the site's run, a second one is Compare's run B. */
+  runs: string[];
+  /** Folder for the site; replaced if it exists. */
+  out: string;
+  /** Camera config (JSON) for the runs; default: each run's camera.json, else none. */
+  camera?: string;
+  /** Point-of-sale CSV for the Sales page. */
+  sales?: string;
+  /** Windows for Compare when only one run is given, as [start, end] seconds from the video start. */
+  compare?: { a: [number, number]; b: [number, number] };
+  /** Where Framework's output goes (default: inherit the parent's stderr); stdout stays clean. */
+  log?: (line: string) => void;
+}
+
+export interface PublishResult {
+  out: string;
+  pages: string[];
+  files: number;
+  seconds: number;
+}
+
+/** Thrown for bad input (missing run, unusable out folder); other errors are internal. */
+export class PublishError extends Error {}
+
+export async function publishSite(options: PublishOptions): Promise<PublishResult> {
+  const started = Date.now();
+  const { runs } = options;
+  if (runs.length < 1 || runs.length > 2) throw new PublishError(`publish takes one run, or two to compare (got ${runs.length})`);
+  const dirs = runs.map((r) => resolve(r));
+  for (const dir of dirs) {
+    if (!existsSync(join(dir, "run.json"))) throw new PublishError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
+  }
+  const out = resolve(options.out);
+  if (out === REPO_ROOT || out === resolve(REPO_ROOT, "src") || dirs.includes(out)) throw new PublishError(`${out}: refusing to replace this folder with the site`);
+
+  const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", SMW_RUN: dirs[0] };
+  if (dirs[1]) env.SMW_RUN_B = dirs[1];
+  else delete env.SMW_RUN_B;
+  if (options.camera) env.SMW_CAMERA = resolve(options.camera);
+  if (options.sales) env.SMW_SALES = resolve(options.sales);
+  if (options.compare) {
+    env.SMW_COMPARE_A = options.compare.a.join("-");
+    env.SMW_COMPARE_B = options.compare.b.join("-");
+  }
+
+  const temp = mkdtempSync(join(tmpdir(), "smw-publish-"));
+  try {
+    rmSync(join(REPO_ROOT, "src/.observablehq/cache"), { recursive: true, force: true });
+    const bin = join(REPO_ROOT, "node_modules/@observablehq/framework/dist/bin/observable.js");
+    await new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, [bin, "build"], { cwd: REPO_ROOT, env: { ...env, SMW_SITE_OUT: temp }, stdio: ["ignore", "pipe", "pipe"] });
+      const relay = (chunk: Buffer) => {
+        for (const line of chunk.toString().split("\n")) if (line.trim()) (options.log ?? ((l: string) => process.stderr.write(l + "\n")))(line);
+      };
+      child.stdout.on("data", relay);
+      child.stderr.on("data", relay);
+      child.on("error", fail);
+      child.on("close", (code, signal) => (code === 0 ? done() : fail(new Error(`observable build failed (exit ${code ?? signal})`))));
+    });
+    if (!existsSync(join(temp, "index.html"))) throw new Error("observable build wrote no index.html");
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    cpSync(temp, out, { recursive: true });
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+    // the next dev build must not reuse this run's loader outputs either
+    rmSync(join(REPO_ROOT, "src/.observablehq/cache"), { recursive: true, force: true });
+  }
+  const pages: string[] = [];
+  let files = 0;
+  const walk = (dir: string, rel = "") => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`);
+      else {
+        files++;
+        if (e.name.endsWith(".html") && !rel.startsWith("_") && e.name !== "404.html") pages.push(`/${rel}${e.name.replace(/(index)?\.html$/, "")}`);
+      }
+    }
+  };
+  walk(out);
+  return { out, pages: pages.sort(), files, seconds: (Date.now() - started) / 1000 };
+}
+
+// Stand-alone use, until `smw publish` calls publishSite().
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const runs: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--out") out = args[++i];
+    else if (args[i] === "--runs") while (args[i + 1] && !args[i + 1].startsWith("--")) runs.push(args[++i]);
+  }
+  if (!out || runs.length === 0) {
+    console.error("usage: scripts/publish.ts --runs <run dir> [<run dir B>] --out <site dir>");
+    process.exit(2);
+  }
+  publishSite({ runs, out })
+    .then((r) => console.log(`published ${r.pages.length} pages (${r.files} files) to ${r.out} in ${r.seconds.toFixed(1)} s`))
+    .catch((e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(e instanceof PublishError ? 2 : 1);
+    });
+}
