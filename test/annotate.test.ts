@@ -74,7 +74,7 @@ test("the bundled clip was analysed", () => {
 test("annotated video: same size and frame count, boxes drawn where the run tracked people, untouched elsewhere", async () => {
   const out = join(dir, "annotated.mp4");
   const zone = { name: "entrance", polygon: [[20, 300], [300, 300], [300, 470], [20, 470]] as [number, number][] };
-  const line = { name: "door", a: [330, 460] as [number, number], b: [630, 440] as [number, number] };
+  const line = { name: "door", a: [330, 460] as [number, number], b: [630, 440] as [number, number], in: "left" as const };
   const r = await annotateVideo({ video: CLIP, runDir, out, zones: [zone], lines: [line] });
   console.log(`annotate ${CLIP}: ${r.frames} frames in ${r.seconds.toFixed(2)} s (${(r.frames / r.seconds).toFixed(1)} frames/s, ${r.codec})`);
   assert.equal(r.frames, 71);

@@ -1,8 +1,9 @@
 // Annotated video: the source re-decoded at full size, the run's tracks drawn on every frame
 // (boxes, ids, short trails of foot points), optional counting lines and zones from the
-// camera config, and a live "in view" count, encoded back to MP4. `blurPeople` pixelates
-// every tracked person first, so the result can be shown to people who must not see faces.
-// Frames stream through: one decoded frame in flight, track rows read in DuckDB chunks.
+// camera config, and a live "in view" count, encoded back to MP4. `blurPeople` turns every
+// tracked or detected person into a blurred mosaic first, so the result can be shown to
+// people who must not see faces. Frames stream through: one decoded frame in flight, track
+// rows read in DuckDB chunks.
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
@@ -17,11 +18,12 @@ import {
 import { lastErrorLine, mp4EncoderArgs, spawnFfmpeg } from "./ffmpeg-tools.ts";
 import { footPoint, frameTracks, pointInPolygon, readRunSummary, type FrameTracks, type Point, type TrackBox } from "./run-data.ts";
 
-/** A counting line from the camera config, in source pixels. */
+/** A counting line from the camera config, in source pixels; `in` = side of a->b counted as entering. */
 export interface LineConfig {
   name: string;
   a: Point;
   b: Point;
+  in?: "left" | "right";
 }
 
 /** A zone from the camera config: polygon vertices in source pixels. */
@@ -128,7 +130,8 @@ export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResu
       drawLine(img, l.a[0], l.a[1], l.b[0], l.b[1], LINE_COLOR, thickness + 1);
       fillCircle(img, l.a[0], l.a[1], thickness + 2, LINE_COLOR);
       fillCircle(img, l.b[0], l.b[1], thickness + 2, LINE_COLOR);
-      drawText(img, l.name, (l.a[0] + l.b[0]) / 2 + 4 * scale, (l.a[1] + l.b[1]) / 2 + 4 * scale, BLACK, { scale, background: LINE_COLOR });
+      drawText(img, l.name, l.a[0] + 6 * scale, l.a[1] + 3 * scale, BLACK, { scale, background: LINE_COLOR });
+      if (l.in) drawInArrow(img, l, scale, thickness);
     }
     if (trailSeconds > 0 && trails) {
       for (const [id, trail] of trails) {
@@ -179,7 +182,9 @@ export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResu
       const img: Image = { data, width, height };
       const boxes = current?.boxes ?? [];
       if (blur) {
-        for (const b of [...boxes, ...currentDets]) {
+        // detections a track already covers are the same person: blur them once
+        const extra = currentDets.filter((d) => !boxes.some((b) => iou(b, d) > 0.5));
+        for (const b of [...boxes, ...extra]) {
           const bw = b.x2 - b.x1, bh = b.y2 - b.y1;
           const padX = bw * 0.1, padY = bh * 0.1;
           redact(img, b.x1 - padX, b.y1 - padY, b.x2 + padX, b.y2 + padY, Math.max(6, Math.max(bw, bh) / 10));
@@ -232,9 +237,36 @@ function updateTrails(trails: Map<number, Trail>, f: FrameTracks, seconds: numbe
   for (const id of trails.keys()) if (!seen.has(id)) trails.delete(id);
 }
 
+/** An arrow from the middle of a line towards its "in" side ("right" = clockwise of a->b on screen, y down). */
+function drawInArrow(img: Image, l: LineConfig, scale: number, thickness: number): void {
+  const dx = l.b[0] - l.a[0], dy = l.b[1] - l.a[1];
+  const len = Math.hypot(dx, dy) || 1;
+  const sign = l.in === "right" ? 1 : -1;
+  const nx = (-dy / len) * sign, ny = (dx / len) * sign;
+  const mx = (l.a[0] + l.b[0]) / 2, my = (l.a[1] + l.b[1]) / 2;
+  const size = 14 * scale;
+  const tx = mx + nx * size, ty = my + ny * size;
+  drawLine(img, mx, my, tx, ty, LINE_COLOR, thickness);
+  // head: two strokes back from the tip at +-35 degrees
+  for (const s of [1, -1]) {
+    const c = Math.cos(0.6), sn = Math.sin(0.6) * s;
+    const hx = -(nx * c - ny * sn), hy = -(nx * sn + ny * c);
+    drawLine(img, tx, ty, tx + hx * size * 0.45, ty + hy * size * 0.45, LINE_COLOR, thickness);
+  }
+  drawText(img, "IN", tx + nx * 4 * scale - 5 * scale, ty + ny * 4 * scale - 3.5 * scale, BLACK, { scale, background: LINE_COLOR });
+}
+
 function drawPolyline(img: Image, pts: readonly Point[], color: Rgb, thickness: number, closed: boolean): void {
   for (let i = 1; i < pts.length; i++) drawLine(img, pts[i - 1][0], pts[i - 1][1], pts[i][0], pts[i][1], color, thickness);
   if (closed && pts.length > 2) drawLine(img, pts.at(-1)![0], pts.at(-1)![1], pts[0][0], pts[0][1], color, thickness);
+}
+
+function iou(a: TrackBox, b: TrackBox): number {
+  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+  if (iw <= 0 || ih <= 0) return 0;
+  const inter = iw * ih;
+  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
 }
 
 function isLight([r, g, b]: Rgb): boolean {

@@ -1,6 +1,6 @@
 // Just enough raster drawing on interleaved RGB24 frames for annotated videos: rectangles,
-// thick lines, filled polygons (as precomputed masks), a 5x7 bitmap font, and pixelation for
-// privacy. No canvas dependency: these run on the frames ffmpeg decodes, in place.
+// thick lines, filled polygons (as precomputed masks), a 5x7 bitmap font, and a blurred
+// mosaic for privacy. No canvas dependency: these run on the frames ffmpeg decodes, in place.
 
 export type Rgb = readonly [number, number, number];
 
@@ -132,11 +132,12 @@ export function fillCircle(img: Image, cx: number, cy: number, radius: number, c
 export function drawText(img: Image, text: string, x: number, y: number, color: Rgb, opts: { scale?: number; background?: Rgb; pad?: number } = {}): void {
   const scale = Math.max(1, Math.round(opts.scale ?? 2));
   const s = text.toUpperCase();
-  if (opts.background) {
-    const pad = opts.pad ?? scale;
-    const [tw, th] = textSize(s, scale);
-    fillRect(img, x - pad, y - pad, x + tw + pad, y + th + pad, opts.background);
-  }
+  const pad = opts.background ? opts.pad ?? scale : 0;
+  const [tw, th] = textSize(s, scale);
+  // kept inside the picture: labels near an edge shift inwards rather than being cut off
+  x = Math.max(pad, Math.min(x, img.width - tw - pad));
+  y = Math.max(pad, Math.min(y, img.height - th - pad));
+  if (opts.background) fillRect(img, x - pad, y - pad, x + tw + pad, y + th + pad, opts.background);
   let cx = Math.round(x);
   const top = Math.round(y);
   for (const ch of s) {
@@ -189,82 +190,49 @@ export function tintMask(img: Image, mask: Uint8Array, color: Rgb, alpha: number
 }
 
 /**
- * Privacy mosaic: every `block` x `block` cell inside the box becomes its mean colour, so
- * faces and clothing detail are gone (a 160 px tall person at block 14 is ~12 cells tall).
+ * What `blurPeople` does to one person: the box is reduced to a grid of `block`-sized cell
+ * means (a mosaic: the detail is averaged away, not just softened) and drawn back by
+ * bilinear interpolation between the cell centres, so no block edges remain either. One
+ * pass over the box, no per-box buffers beyond the small grid.
  */
-export function pixelate(img: Image, x1: number, y1: number, x2: number, y2: number, block: number): void {
-  const { data, width, height } = img;
-  const xa = clampInt(x1, 0, width), xb = clampInt(x2, 0, width);
-  const ya = clampInt(y1, 0, height), yb = clampInt(y2, 0, height);
-  const bs = Math.max(2, Math.round(block));
-  for (let by = ya; by < yb; by += bs) {
-    const ey = Math.min(yb, by + bs);
-    for (let bx = xa; bx < xb; bx += bs) {
-      const ex = Math.min(xb, bx + bs);
-      let r = 0, g = 0, b = 0;
-      for (let y = by; y < ey; y++) {
-        for (let x = bx, o = (y * width + bx) * 3; x < ex; x++, o += 3) {
-          r += data[o];
-          g += data[o + 1];
-          b += data[o + 2];
-        }
-      }
-      const n = (ey - by) * (ex - bx);
-      r = Math.round(r / n);
-      g = Math.round(g / n);
-      b = Math.round(b / n);
-      for (let y = by; y < ey; y++) {
-        for (let x = bx, o = (y * width + bx) * 3; x < ex; x++, o += 3) {
-          data[o] = r;
-          data[o + 1] = g;
-          data[o + 2] = b;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Box blur of one rectangle, separable running sums (O(1) per pixel whatever the radius),
- * `passes` times (3 passes approximate a Gaussian). Edges average the pixels that exist.
- */
-export function blurRect(img: Image, x1: number, y1: number, x2: number, y2: number, radius: number, passes = 2): void {
+export function redact(img: Image, x1: number, y1: number, x2: number, y2: number, block: number): void {
   const { data, width, height } = img;
   const xa = clampInt(x1, 0, width), xb = clampInt(x2, 0, width);
   const ya = clampInt(y1, 0, height), yb = clampInt(y2, 0, height);
   const w = xb - xa, h = yb - ya;
-  const r = Math.max(1, Math.round(radius));
   if (w <= 0 || h <= 0) return;
-  const buf = new Float32Array(w * h * 3);
-  const tmp = new Float32Array(Math.max(w, h) * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) buf[(y * w + x) * 3 + c] = data[((ya + y) * width + xa + x) * 3 + c];
-  const line = (start: number, step: number, n: number) => {
-    for (let c = 0; c < 3; c++) {
-      let sum = 0, count = 0;
-      for (let i = 0; i < Math.min(r, n); i++) { sum += buf[start + i * step + c]; count++; }
-      for (let i = 0; i < n; i++) {
-        const add = i + r, drop = i - r - 1;
-        if (add < n) { sum += buf[start + add * step + c]; count++; }
-        if (drop >= 0) { sum -= buf[start + drop * step + c]; count--; }
-        tmp[i * 3 + c] = sum / count;
-      }
-      for (let i = 0; i < n; i++) buf[start + i * step + c] = tmp[i * 3 + c];
+  const bs = Math.max(2, Math.round(block));
+  const gw = Math.ceil(w / bs), gh = Math.ceil(h / bs);
+  const grid = new Float32Array(gw * gh * 3);
+  const count = new Float32Array(gw * gh);
+  for (let y = 0; y < h; y++) {
+    const gy = Math.floor(y / bs) * gw;
+    let o = ((ya + y) * width + xa) * 3;
+    for (let x = 0; x < w; x++, o += 3) {
+      const g = gy + Math.floor(x / bs);
+      grid[3 * g] += data[o];
+      grid[3 * g + 1] += data[o + 1];
+      grid[3 * g + 2] += data[o + 2];
+      count[g]++;
     }
-  };
-  for (let p = 0; p < passes; p++) {
-    for (let y = 0; y < h; y++) line(y * w * 3, 3, w);
-    for (let x = 0; x < w; x++) line(x * 3, w * 3, h);
   }
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) data[((ya + y) * width + xa + x) * 3 + c] = Math.round(buf[(y * w + x) * 3 + c]);
-}
-
-/**
- * What `blurPeople` does to one person: a mosaic (the detail is averaged away, not just
- * softened) smoothed by a box blur so no block edges remain. `block` is the mosaic cell.
- */
-export function redact(img: Image, x1: number, y1: number, x2: number, y2: number, block: number): void {
-  pixelate(img, x1, y1, x2, y2, block);
-  blurRect(img, x1, y1, x2, y2, block / 2, 2);
+  for (let g = 0; g < count.length; g++) for (let c = 0; c < 3; c++) grid[3 * g + c] /= count[g];
+  // cell centres sit at (i + 0.5) * bs; clamp outside the outer centres
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(gh - 1, Math.max(0, (y + 0.5) / bs - 0.5));
+    const y0 = Math.floor(fy), y1i = Math.min(gh - 1, y0 + 1), wy = fy - y0;
+    let o = ((ya + y) * width + xa) * 3;
+    for (let x = 0; x < w; x++, o += 3) {
+      const fx = Math.min(gw - 1, Math.max(0, (x + 0.5) / bs - 0.5));
+      const x0 = Math.floor(fx), x1i = Math.min(gw - 1, x0 + 1), wx = fx - x0;
+      const a = 3 * (y0 * gw + x0), b = 3 * (y0 * gw + x1i), c = 3 * (y1i * gw + x0), d = 3 * (y1i * gw + x1i);
+      for (let k = 0; k < 3; k++) {
+        const top = grid[a + k] + (grid[b + k] - grid[a + k]) * wx;
+        const bottom = grid[c + k] + (grid[d + k] - grid[c + k]) * wx;
+        data[o + k] = top + (bottom - top) * wy + 0.5;
+      }
+    }
+  }
 }
 
 /** Distinct, saturated colours for track ids (a fixed palette, cycled). */
