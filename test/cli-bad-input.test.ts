@@ -7,7 +7,7 @@ import { smw, tempDir } from "./helpers.ts";
 const dir = tempDir();
 const cases: [string, string, RegExp][] = [
   ["missing file", join(dir, "nope.mp4"), /no such file/],
-  ["a folder", join(dir, "folder.mp4"), /is a folder/],
+  ["a folder with no videos in it", join(dir, "folder.mp4"), /folder holds no video files/],
   ["a zero-byte file", join(dir, "empty.mp4"), /empty/],
   ["a text file named .mp4", join(dir, "notes.mp4"), /not a readable video/],
 ];
