@@ -90,7 +90,11 @@ test("until HH:MM stops recording at that local time; the open segment is finish
   const hhmm = `${String(target.getHours()).padStart(2, "0")}:${String(target.getMinutes()).padStart(2, "0")}`;
   const out = join(dir, "until");
   const t0 = performance.now();
-  const r = await watch({ input: url, out, segmentSeconds: 3, until: hhmm, analyze: { stride: 4, backgroundSamples: 5 }, now: () => new Date(Date.now() + offset) });
+  const starts: Date[] = [];
+  const r = await watch({
+    input: url, out, segmentSeconds: 3, until: hhmm, keepSegments: false, now: () => new Date(Date.now() + offset),
+    analyze: (s) => (starts.push(s.start), { stride: 4, backgroundSamples: 5 }),
+  });
   const wall = (performance.now() - t0) / 1000;
   console.log(`until ${hhmm} (8 s away): ${r.segments.length} segments (${r.segments.map((s) => s.summary?.video.frameCount).join(", ")} frames), stopped by ${r.stoppedBy} after ${wall.toFixed(1)} s`);
   assert.equal(r.stoppedBy, "until");
@@ -101,6 +105,9 @@ test("until HH:MM stops recording at that local time; the open segment is finish
   }
   // the last segment was cut by the stop, not lost: it is a playable file with its frames
   assert.ok(r.segments.at(-1)!.summary!.video.frameCount > 0);
+  // per-segment analysis options saw each segment's start; keepSegments: false removed the video
+  assert.deepEqual(starts.map((d) => d.toISOString()), r.segments.map((s) => s.startedAt));
+  assert.ok(r.segments.every((s) => !existsSync(s.file)));
 });
 
 test("a camera that cannot be reached: one-line error naming it, no reconnect loop when told not to", async () => {

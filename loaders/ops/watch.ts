@@ -12,7 +12,7 @@
 // the first (seen on the test stream: 3 s segments named 042804, 042804, 042805). ffmpeg
 // writes numbered parts instead, and each finished part is renamed to connection start +
 // the part's start offset, which is both unique and closer to when the frames were filmed.
-import { appendFileSync, existsSync, readFileSync, renameSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { UserError } from "../errors.ts";
@@ -30,8 +30,13 @@ export interface WatchOptions {
   durationSeconds?: number;
   /** Stop recording at the next occurrence of this local time, "HH:MM" (24 h). */
   until?: string;
-  /** Options passed to analyzeVideo for every segment (model, stride, tracker, ...). */
-  analyze?: Omit<AnalyzeOptions, "video" | "out" | "onProgress">;
+  /**
+   * Options passed to analyzeVideo for every segment (model, stride, tracker, ...), or a
+   * function of the segment giving them (e.g. to record the segment's wall-clock start).
+   */
+  analyze?: SegmentAnalyzeOptions | ((segment: { name: string; file: string; start: Date }) => SegmentAnalyzeOptions);
+  /** Keep the recorded MP4 segments after analysis (default true); false deletes each once its run is written. */
+  keepSegments?: boolean;
   /** Called after each segment is analysed (or failed to be). */
   onSegment?: (s: SegmentResult) => void | Promise<void>;
   /** Aborting stops recording gracefully (the current segment is finished and analysed). */
@@ -50,6 +55,8 @@ export interface WatchOptions {
   /** Clock for `until` (tests). */
   now?: () => Date;
 }
+
+export type SegmentAnalyzeOptions = Omit<AnalyzeOptions, "video" | "out" | "onProgress">;
 
 export interface SegmentResult {
   /** Segment name (file name without extension), e.g. 20250301_141500. */
@@ -176,8 +183,10 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
       const ta = performance.now();
       const result: SegmentResult = { name, file, runDir, startedAt: segmentStart(name), analyseSeconds: 0 };
       try {
-        result.summary = await analyzeVideo({ ...opts.analyze, video: file, out: runDir });
+        const extra = typeof opts.analyze === "function" ? opts.analyze({ name, file, start: new Date(result.startedAt) }) : opts.analyze;
+        result.summary = await analyzeVideo({ ...extra, video: file, out: runDir });
         if (result.summary.partial) result.error = `partial: ${result.summary.partial.error}`;
+        else if (opts.keepSegments === false) rmSync(file, { force: true });
       } catch (e) {
         result.error = (e as Error).message;
       }
