@@ -6,7 +6,9 @@
 // with its true timestamps.
 //
 // Cases marked KNOWN FAILURE fail on purpose until the change described next to them is
-// made in loaders/video/{binaries,probe,frames}.ts and loaders/pipeline/analyze.ts.
+// made in loaders/video/{binaries,probe,frames}.ts and loaders/pipeline/analyze.ts (and, for
+// the exit-3 cases, loaders/cli.ts: one video must not print its partial message twice, as a
+// warning and as the error). Drop the marker from a name once its case passes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
