@@ -230,6 +230,23 @@ test("the compare page shows both maps, their difference and a zone table with i
   }
 });
 
+test("pages agree on the whole run's visitor count", { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const counts: Record<string, string | null> = {};
+    for (const path of ["/", "/footfall", "/sales"]) {
+      const { page, problems } = await openPage(context, server.origin + path);
+      assert.deepEqual(problems, []);
+      counts[path] = await page.locator(".smw-kpis .smw-kpi-value").first().textContent();
+      await page.close();
+    }
+    assert.ok(Number(counts["/"]) > 0, `no visitors on the Overview: ${JSON.stringify(counts)}`);
+    assert.equal(new Set(Object.values(counts)).size, 1, `visitor counts differ: ${JSON.stringify(counts)}`);
+  } finally {
+    await context.close();
+  }
+});
+
 test("publishSite refuses a folder that holds no run, before building anything", async () => {
   await assert.rejects(publishSite({ runs: ["test/fixtures"], out: "/tmp/smw-never-written" }), (e: unknown) => e instanceof PublishError && /no run\.json/.test(e.message));
   await assert.rejects(publishSite({ runs: [], out: "/tmp/smw-never-written" }), PublishError);

@@ -27,10 +27,11 @@ export function binName(bin) {
  * crossings in and out. Returns rows {t (bin start, run seconds), series, line, value}.
  */
 export function footfallBins(events, win, {clock, bin, lines}) {
-  const offset = clock.wall ? (clock.toDate(0).getTime() / 1000) % bin : 0; // align bins to the clock
-  const first = Math.floor((win.t0 + offset) / bin) * bin - offset;
+  // align bins to the clock (in whole milliseconds, so no rounding error shifts a bin)
+  const offset = clock.wall ? (clock.toDate(0).getTime() % Math.round(bin * 1000)) / 1000 : 0;
+  const first = Math.floor((win.t0 + offset) / bin + 1e-9) * bin - offset;
   const n = Math.max(1, Math.ceil((win.t1 - first) / bin - 1e-9));
-  const at = (t) => Math.floor((t - first) / bin);
+  const at = (t) => Math.max(0, Math.floor((t - first) / bin + 1e-9));
   const inWin = (t) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
   const visitors = new Array(n).fill(0);
   for (const t of events.tracks.start) if (inWin(t)) visitors[Math.min(n - 1, at(t))]++;
@@ -43,6 +44,7 @@ export function footfallBins(events, win, {clock, bin, lines}) {
 
 /** Bars of people entering view per bin. */
 export function visitorsChart(bins, {clock, width, win, height = 220}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const {bin, starts, visitors} = bins;
   const data = starts.map((t, i) => ({t, value: visitors[i]}));
   const peak = Math.max(1, ...visitors);
@@ -62,6 +64,7 @@ export function visitorsChart(bins, {clock, width, win, height = 220}) {
 
 /** Per counting line: crossings in (up) and out (down) per bin, one row per line. */
 export function lineFlowsChart(bins, lines, {clock, width, win}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const {bin, starts, flows} = bins;
   const data = flows.flatMap((f, l) =>
     starts.flatMap((t, i) => [
@@ -139,6 +142,7 @@ export function daypartRates(events, win, clock, parts) {
 
 /** Small multiples: weekday | weekend, a bar per daypart; unobserved dayparts say so. */
 export function daypartChart(rows, parts, {width}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const names = parts.map((p) => `${p.name[0].toUpperCase()}${p.name.slice(1)} ${label(p)}`);
   const withName = rows.map((d) => ({...d, part: names[parts.findIndex((p) => p.name === d.daypart)]}));
   const peak = Math.max(1, ...rows.map((d) => (Number.isFinite(d.rate) ? d.rate : 0)));

@@ -5,9 +5,17 @@ import * as Plot from "@observablehq/plot";
 import {unpackColumns} from "./binary.js";
 import {videoFrame} from "./video-frame.js";
 import {zoneMarks} from "./zones.js";
-import {TIME_SCHEME, trackColor} from "./scales.js";
+import {TIME_SCHEME, TRACK_COLORS, trackColor} from "./scales.js";
+import {paletteOf, rasterizePaths} from "./raster.js";
 import {formatDuration} from "./clock.js";
-import {interpolateViridis} from "d3";
+import {interpolateViridis, rgb} from "d3";
+
+const rgbHex = (c) => rgb(c).formatHex();
+
+const TIME_STEPS = 32;
+const TIME_PALETTE = paletteOf(Array.from({length: TIME_STEPS}, (_, k) => rgbHex(interpolateViridis((k + 0.5) / TIME_STEPS))));
+const TRACK_PALETTE = paletteOf(TRACK_COLORS);
+const trackIndex = (id) => ((id % TRACK_COLORS.length) + TRACK_COLORS.length) % TRACK_COLORS.length;
 
 /** @returns {{id: Int32Array, offset: Uint32Array, t, x, y: Float32Array, maxSeconds: number}} */
 export function readPaths(buffer) {
@@ -51,6 +59,7 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
   const maxSeconds = Math.max(1e-6, paths.maxSeconds);
   const few = visible.length <= 40;
   const {x, y, t} = paths;
+  const timeIndex = (i) => Math.min(TIME_STEPS - 1, Math.floor((t[i] / Math.max(1e-6, clock.duration)) * TIME_STEPS));
 
   const ends = few ? visible.map((v) => ({i: v.to - 1, v})) : [];
   const starts = few ? visible.map((v) => ({i: v.from, v})) : [];
@@ -82,40 +91,50 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
   const place = `position:absolute;z-index:0;left:${frame.options.marginLeft}px;top:${frame.options.marginTop}px;width:${frame.innerWidth}px;height:${frame.innerHeight}px;`;
   canvas.className = "smw-paths";
   canvas.style.cssText = place;
-  const ctx = canvas.getContext("2d");
-  ctx.scale((frame.innerWidth * scale) / video.width, (frame.innerHeight * scale) / video.height);
-  ctx.lineJoin = ctx.lineCap = "round";
   const pxPerUnit = video.width / frame.innerWidth; // line widths in CSS pixels
   const crowd = Math.min(1, Math.sqrt(60 / Math.max(60, visible.length))); // fade when crowded
-  // long stays on top; with very many points, every `every`-th vertex is enough at screen size
+  const widthOf = (v) => 1 + 4 * Math.sqrt(v.seconds / maxSeconds); // CSS pixels
+  const alphaOf = (v) => crowd * (0.55 + 0.45 * Math.sqrt(v.seconds / maxSeconds));
+  // long stays on top
   visible.sort((a, b) => a.seconds - b.seconds);
-  const vertices = visible.reduce((s, v) => s + v.to - v.from, 0);
-  const every = Math.max(1, Math.ceil(vertices / 80_000));
-  for (const v of visible) {
-    const u = Math.sqrt(v.seconds / maxSeconds);
-    const lw = (1 + 4 * u) * pxPerUnit;
-    ctx.globalAlpha = crowd * (0.55 + 0.45 * u);
-    if (v.to - v.from < 2) continue;
-    if (few) {
-      ctx.strokeStyle = "rgba(17,17,17,0.5)";
-      ctx.lineWidth = lw + 2.5 * pxPerUnit;
-      stroke(ctx, x, y, v.from, v.to);
-    }
-    ctx.lineWidth = lw;
-    if (color === "time") {
-      // one stroke per run of points in the same 1/32 of the run's time
-      const bucket = (i) => Math.min(31, Math.floor((t[i] / Math.max(1e-6, clock.duration)) * 32));
-      for (let i = v.from; i < v.to - 1; ) {
-        const b = bucket(i);
-        let j = i + 1;
-        while (j < v.to - 1 && bucket(j) === b) j++;
-        ctx.strokeStyle = interpolateViridis((b + 0.5) / 32);
-        stroke(ctx, x, y, i, j + 1, every);
-        i = j;
+  if (visible.length > 150) {
+    // crowded: JavaScript rasteriser (see raster.js), thinner lines
+    rasterizePaths(canvas, {
+      x, y, sx: (frame.innerWidth * scale) / video.width, sy: (frame.innerHeight * scale) / video.height,
+      paths: visible,
+      width: visible.length > 800 ? () => scale : (v) => (0.6 + 0.4 * (widthOf(v) - 1)) * scale,
+      alpha: alphaOf,
+      color: color === "time" ? (v, i) => timeIndex(i) : (v) => trackIndex(v.id),
+      palette: color === "time" ? TIME_PALETTE : TRACK_PALETTE
+    });
+  } else {
+    const ctx = canvas.getContext("2d");
+    ctx.scale((frame.innerWidth * scale) / video.width, (frame.innerHeight * scale) / video.height);
+    ctx.lineJoin = ctx.lineCap = "round";
+    for (const v of visible) {
+      if (v.to - v.from < 2) continue;
+      const lw = widthOf(v) * pxPerUnit;
+      ctx.globalAlpha = alphaOf(v);
+      if (few) {
+        ctx.strokeStyle = "rgba(17,17,17,0.5)";
+        ctx.lineWidth = lw + 2.5 * pxPerUnit;
+        stroke(ctx, x, y, v.from, v.to);
       }
-    } else {
-      ctx.strokeStyle = trackColor(v.id);
-      stroke(ctx, x, y, v.from, v.to, every);
+      ctx.lineWidth = lw;
+      if (color === "time") {
+        // one stroke per run of points in the same time step
+        for (let i = v.from; i < v.to - 1; ) {
+          const b = timeIndex(i);
+          let j = i + 1;
+          while (j < v.to - 1 && timeIndex(j) === b) j++;
+          ctx.strokeStyle = interpolateViridis((b + 0.5) / TIME_STEPS);
+          stroke(ctx, x, y, i, j + 1);
+          i = j;
+        }
+      } else {
+        ctx.strokeStyle = trackColor(v.id);
+        stroke(ctx, x, y, v.from, v.to);
+      }
     }
   }
   const hoverLayer = canvas.cloneNode();
@@ -134,7 +153,7 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
   box.append(canvas, hoverLayer, chart);
 
   function pathColor(v, i) {
-    return color === "time" ? interpolateViridis(t[i] / Math.max(1e-6, clock.duration)) : trackColor(v.id);
+    return color === "time" ? interpolateViridis((timeIndex(i) + 0.5) / TIME_STEPS) : trackColor(v.id);
   }
 
   const figure = document.createElement("figure");

@@ -14,6 +14,7 @@ const COLORS = ["#2563eb", "#d97706"];
  * @param options.win the page's time window, shaded (optional)
  */
 export function peopleInView(series, {width, height = 240, clock, win} = {}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const {t, tracks, detections, tracksMax, binSeconds} = series;
   const n = t.length;
   const data = {length: n};

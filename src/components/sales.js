@@ -14,7 +14,7 @@ export function salesBins(sales, win, bins) {
   for (let i = 0; i < sales.t.length; i++) {
     const t = sales.t[i];
     if (t < win.t0 || t > win.t1) continue;
-    const b = Math.min(n - 1, Math.max(0, Math.floor((t - first) / bins.bin)));
+    const b = Math.min(n - 1, Math.max(0, Math.floor((t - first) / bins.bin + 1e-9)));
     transactions[b] += sales.transactions[i];
     revenue[b] += sales.revenue[i] || 0;
     total += sales.transactions[i];
@@ -28,11 +28,12 @@ export function salesBins(sales, win, bins) {
  * @param footfall the per-bin counts used as the denominator; measure its name
  */
 export function salesChart(bins, footfall, sold, {clock, width, win, measure, currency}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const {bin, starts} = bins;
   const rows = [
-    {key: measure, color: COLORS.visitors, values: footfall},
-    {key: "transactions", color: COLORS.sales, values: sold.transactions},
-    {key: `revenue (${currency || "currency of the file"})`, color: "#a78bfa", values: sold.revenue}
+    {key: measure, color: COLORS.visitors, values: footfall, count: true},
+    {key: "transactions", color: COLORS.sales, values: sold.transactions, count: true},
+    {key: `revenue (${currency || "currency of the file"})`, color: "#a78bfa", values: sold.revenue, count: false}
   ];
   const data = rows.flatMap((r) => starts.map((t, i) => ({row: r.key, color: r.color, t, value: r.values[i]})));
   const x = {...clock.axis, domain: [clock.x(Math.min(win.t0, starts[0] ?? 0)), clock.x(Math.max(win.t1, (starts.at(-1) ?? 0) + bin))], ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32};
@@ -49,7 +50,7 @@ export function salesChart(bins, footfall, sold, {clock, width, win, measure, cu
         marginBottom: last ? 36 : 8,
         marginTop: 22,
         x: {...x, axis: last ? "bottom" : null},
-        y: {label: `↑ ${r.key} per ${binName(bin)}`, grid: true, nice: true, ticks: 3},
+        y: {label: `↑ ${r.key} per ${binName(bin)}`, grid: true, nice: true, ...countTicks(r.count ? Math.max(0, ...r.values) : null)},
         marks: [
           Plot.rectY(data.filter((d) => d.row === r.key), {x1: (d) => clock.x(d.t), x2: (d) => clock.x(d.t + bin), y: "value", fill: r.color, inset: starts.length > 80 ? 0.3 : 1, title: (d) => `${clock.format(d.t)}–${clock.format(d.t + bin)}\n${r.key}: ${format(d.value)}`, tip: true}),
           Plot.ruleY([0])
@@ -62,6 +63,7 @@ export function salesChart(bins, footfall, sold, {clock, width, win, measure, cu
 
 /** Transactions against people per bin: the slope is the conversion rate. */
 export function conversionScatter(bins, footfall, sold, {width, measure}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const data = bins.starts.map((t, i) => ({t, people: footfall[i], transactions: sold.transactions[i]})).filter((d) => d.people > 0 || d.transactions > 0);
   const people = data.reduce((s, d) => s + d.people, 0);
   const tx = data.reduce((s, d) => s + d.transactions, 0);
@@ -72,11 +74,11 @@ export function conversionScatter(bins, footfall, sold, {width, measure}) {
     height: 280,
     marginLeft: 48,
     marginBottom: 40,
-    x: {label: `${measure} per ${binName(bins.bin)} →`, domain: [0, top], nice: true, grid: true, labelAnchor: "right", labelOffset: 32},
-    y: {label: `↑ transactions per ${binName(bins.bin)}`, nice: true, grid: true},
+    x: {label: `${measure} per ${binName(bins.bin)} →`, domain: [0, top], nice: true, grid: true, labelAnchor: "right", labelOffset: 32, ...countTicks(top)},
+    y: {label: `↑ transactions per ${binName(bins.bin)}`, nice: true, grid: true, ...countTicks(Math.max(0, ...data.map((d) => d.transactions)))},
     marks: [
       Number.isFinite(rate) ? Plot.line([[0, 0], [top, top * rate]], {stroke: COLORS.sales, strokeDasharray: "4,3"}) : null,
-      Number.isFinite(rate) ? Plot.text([[top, top * rate]], {text: [`window conversion ${(rate * 100).toFixed(0)}%`], textAnchor: "end", dy: -8, fill: COLORS.sales, fontSize: 11}) : null,
+      Number.isFinite(rate) ? Plot.text([[top, top * rate]], {text: [`window conversion ${(rate * 100).toFixed(0)}%`], textAnchor: "end", dx: -4, dy: 14, fill: COLORS.sales, fontSize: 11}) : null,
       Plot.dot(data, {x: "people", y: "transactions", r: 4, fill: COLORS.sales, fillOpacity: 0.7, stroke: "white", tip: true}),
       Plot.ruleY([0]),
       Plot.ruleX([0])
@@ -85,3 +87,9 @@ export function conversionScatter(bins, footfall, sold, {width, measure}) {
 }
 
 const format = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+
+// whole numbers on axes of counts: no "0.5 transactions"
+function countTicks(max) {
+  if (max == null) return {ticks: 3};
+  return {ticks: Math.max(1, Math.min(4, Math.ceil(max))), tickFormat: (d) => (Number.isInteger(d) ? d : "")};
+}

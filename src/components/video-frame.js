@@ -9,6 +9,7 @@ const MARGIN = {marginTop: 20, marginRight: 8, marginBottom: 32, marginLeft: 44}
  * wide, plus `image(src)`, a mark that lays a picture of that frame exactly over the axes.
  */
 export function videoFrame({width, videoWidth, videoHeight}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const innerWidth = width - MARGIN.marginLeft - MARGIN.marginRight;
   const innerHeight = Math.round((innerWidth * videoHeight) / videoWidth);
   return {

@@ -9,6 +9,7 @@ import {COLORS} from "./scales.js";
  * @param rows visitsIn(...) rows; zones config.zones (all of them get a row, visited or not)
  */
 export function dwellDistribution(rows, zones, {width, maxSeconds}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const names = zones.map((z) => z.name);
   const stats = zones.map((z, i) => {
     const s = rows.filter((r) => r.zone === i).map((r) => r.seconds);
@@ -49,6 +50,7 @@ export function dwellDistribution(rows, zones, {width, maxSeconds}) {
  * people who passed through quicker.
  */
 export function impressionsChart(rows, zones, {width, minSeconds}) {
+  width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const displays = zones.map((z, i) => ({...z, i})).filter((z) => z.kind === "display");
   const data = displays.flatMap((z) => {
     const visits = rows.filter((r) => r.zone === z.i);

@@ -18,7 +18,15 @@ function newestMtime(path: string): number {
 }
 
 /** Sources the site is built from: pages, components, loaders and what they read. */
-const SOURCES = ["src", "observablehq.config.ts", "data/sales.example.csv", "data/camera.example.json", "loaders/analytics", "loaders/config"];
+const SOURCES = [
+  "src",
+  "observablehq.config.ts",
+  "data/sales.example.csv",
+  "data/camera.example.json",
+  "loaders/analytics",
+  "loaders/config",
+  process.env.SMW_RUN ?? "data/runs/demo",
+];
 
 export function distIsStale(): boolean {
   const index = join(DIST, "index.html");

@@ -110,8 +110,8 @@ export function syntheticDay({ pointCount = 1_000_000, duration = 36_000, width 
     },
   );
 
-  // paths.bin: thinned to at most 250k points, like the loader
-  const stepKeep = Math.max(1, Math.ceil(total / 250_000));
+  // paths.bin: thinned to at most 150k points, like the loader (src/data/[run]/paths.bin.ts)
+  const stepKeep = Math.max(1, Math.ceil(total / 150_000));
   const offsets: number[] = [];
   const keep: number[] = [];
   tracks.forEach((tr, i) => {

@@ -5,7 +5,7 @@ import { customerFootPoints, openRunAnalytics } from "../_lib/analytics.ts";
 import { packColumns } from "../_lib/binary.ts";
 import { emit, hasRunB, whichRun } from "../_lib/run.ts";
 
-const MAX_POINTS = 250_000;
+const MAX_POINTS = 150_000;
 
 const which = whichRun();
 if (which === "b" && !hasRunB()) {
