@@ -7,7 +7,11 @@ import { progressReporter } from "./cli/progress.ts";
 import { evaluateMot, formatMetrics } from "./eval/mot-metrics.ts";
 import { readMotFile } from "./eval/mot-text.ts";
 import { copyFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { annotateVideo } from "./ops/annotate.ts";
+import { loadAlertRules, runAlerts } from "./ops/alerts.ts";
+import { exportCsv } from "./ops/export-csv.ts";
+import { watch } from "./ops/watch.ts";
 import { loadCameraConfig, wallClockToDate } from "./config/camera.ts";
 import { openAnalytics, runStartOf, writeRunAnalytics } from "./analytics/views.ts";
 import { formatHeadline, headline } from "./analytics/report.ts";
@@ -56,6 +60,8 @@ export function buildProgram(): Command {
     .option("--threads <n>", "onnxruntime threads", positiveInt("--threads"))
     .option("--resume", "continue an interrupted run in --out from its last committed chunk")
     .option("--chunk-frames <n>", "analysed frames per committed chunk (work redone at most after a crash)", positiveInt("--chunk-frames"))
+    .option("--annotate <out.mp4>", "also write the video with boxes, ids, trails, lines, zones and counts drawn on it")
+    .option("--blur-people", "blur every detected person in the annotated video (privacy)")
     .option("--quiet", "no progress output")
     .option("--json", "print the run summary as JSON")
     .addHelpText("after", `
@@ -67,7 +73,8 @@ Examples:
     .action(async (inputs: string[], o) => {
       const config = o.config ? loadCameraConfig(o.config) : undefined;
       const videos = expandVideoInputs(inputs);
-      if (videos.length > 1 && o.mot) throw new UserError("--mot writes one file for one video; analyse the files one by one to get MOT text for each");
+      if (videos.length > 1 && (o.mot || o.annotate)) throw new UserError("--mot and --annotate write one file for one video; analyse the files one by one to get one for each");
+      if (o.blurPeople && !o.annotate) throw new UserError("--blur-people applies to the annotated video: add --annotate out.mp4");
       // probe every file first: a bad segment should stop the day before hours of work, not after
       const infos = [];
       for (const v of videos) infos.push(await probeVideo(v));
@@ -103,14 +110,19 @@ Examples:
           const n = await writeRunAnalytics(plan.out, config);
           analytics = `, ${n.events} line crossings, ${n.zoneVisits} zone visits`;
         }
+        if (o.annotate) {
+          const r = await annotateVideo({ video: plan.video, runDir: plan.out, out: o.annotate, blurPeople: o.blurPeople, lines: config?.lines, zones: config?.zones });
+          if (!o.quiet && !o.json) console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
+        }
         if (o.json) console.log(JSON.stringify(summary));
         else if (!o.quiet) {
           const fps = summary.framesAnalysed / summary.timings.total;
           console.log(`${summary.framesAnalysed} frames analysed in ${summary.timings.total.toFixed(1)} s (${fps.toFixed(1)} frames/s): ${summary.detections} detections, ${summary.tracks} tracks${analytics} -> ${plan.out}`);
         }
         if (summary.partial) {
-          const msg = `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames decoded before it`;
-          process.stderr.write(`smw: warning: ${msg}\n`);
+          const msg = `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames that decoded, re-copy the file from the recorder to analyse the rest`;
+          // one video: the error below is the one line; several: say which segments were damaged as they go
+          if (plans.length > 1) process.stderr.write(`smw: warning: ${msg}\n`);
           partial ??= msg;
         }
       }
@@ -158,6 +170,102 @@ Examples:
       } finally {
         a.close();
       }
+    });
+
+  program
+    .command("export")
+    .description("write a run's tables as CSV for spreadsheets: per-track summary, footfall per interval, line events, zone visits, alerts")
+    .argument("<run>", "run folder of smw analyze")
+    .requiredOption("--out <dir>", "folder for the CSV files")
+    .addOption(new Option("--format <format>", "file format").choices(["csv"]).default("csv"))
+    .option("--interval <seconds>", "footfall interval", positiveInt("--interval"), 60)
+    .addHelpText("after", `
+Example:
+  smw export data/runs/demo --out exports/demo --interval 10`)
+    .action(async (run: string, o) => {
+      const r = await exportCsv(run, o.out, { intervalSeconds: o.interval });
+      console.log(`${r.files.length} CSV files -> ${o.out}: ${r.files.map((f) => basename(f)).join(", ")}`);
+    });
+
+  program
+    .command("alerts")
+    .description("occupancy alerts over a run: webhook POST and/or e-mail when people in view (or in a zone) >= N for T seconds; writes alerts.parquet")
+    .argument("<run>", "run folder of smw analyze")
+    .requiredOption("--rules <rules.json>", "alert rules: [{name, minPeople, forSeconds, zone?, webhook?, email?}]")
+    .option("--no-deliver", "only evaluate and write alerts.parquet, send nothing")
+    .addHelpText("after", `
+Example:
+  smw alerts runs/store --rules alerts.json     # alerts.json: [{"name": "busy", "minPeople": 20, "forSeconds": 60, "webhook": "http://127.0.0.1:9000/hook"}]`)
+    .action(async (run: string, o) => {
+      const r = await runAlerts({ runDir: run, rules: loadAlertRules(o.rules), deliver: o.deliver });
+      for (const a of r.alerts) console.log(`${a.tSeconds.toFixed(1)} s  ${a.rule}: ${a.people} people`);
+      const failed = r.deliveries.filter((d) => !d.ok);
+      for (const d of failed) process.stderr.write(`smw: warning: ${d.channel} for ${d.rule} failed: ${d.error}\n`);
+      console.log(`${r.alerts.length} alerts over ${r.framesEvaluated} frames -> ${r.file}`);
+    });
+
+  program
+    .command("annotate")
+    .description("draw boxes, track ids, trails, lines, zones and counts on a video from its run; optionally blur people")
+    .argument("<video>", "the video the run analysed")
+    .requiredOption("--run <dir>", "run folder of smw analyze")
+    .requiredOption("--out <file.mp4>", "annotated video")
+    .option("--config <camera.json>", "draw this camera config's lines and zones (default: the run's camera.json)")
+    .option("--blur-people", "blur every detected person (privacy)")
+    .option("--no-overlays", "no drawing (with --blur-people: a plain redacted copy)")
+    .action(async (video: string, o) => {
+      const configPath = o.config ?? [join(o.run, "camera.json")].find((f) => existsSync(f));
+      const config = configPath ? loadCameraConfig(configPath) : undefined;
+      const progress = progressReporter(`annotate ${video}`);
+      const t0 = performance.now();
+      try {
+        const r = await annotateVideo({
+          video, runDir: o.run, out: o.out, blurPeople: o.blurPeople, overlays: o.overlays, lines: config?.lines, zones: config?.zones,
+          onProgress: (p) => progress.update({ ...p, elapsed: (performance.now() - t0) / 1000 }),
+        });
+        progress.stop();
+        console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
+      } finally {
+        progress.stop();
+      }
+    });
+
+  program
+    .command("watch")
+    .description("record a live input (RTSP/HTTP camera, webcam, or a file played in real time) in rolling segments and analyse each as it finishes")
+    .argument("<input>", "rtsp://..., http://..., /dev/video0, or a video file")
+    .requiredOption("--out <dir>", "output folder: segments/ and one run folder per segment")
+    .option("--segment <seconds>", "segment length", positiveInt("--segment"), 60)
+    .option("--duration <seconds>", "stop after this long", positiveInt("--duration"))
+    .option("--until <HH:MM>", "stop at this local time")
+    .option("--config <camera.json>", "camera config: lines and zones analysed per segment")
+    .option("--rules <rules.json>", "occupancy alert rules checked on every segment")
+    .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"), 1)
+    .addHelpText("after", `
+Examples:
+  smw watch rtsp://192.0.2.10/stream1 --out runs/live --segment 300 --until 21:00
+  smw watch /dev/video0 --out runs/webcam --duration 600 --rules alerts.json`)
+    .action(async (input: string, o) => {
+      const config = o.config ? loadCameraConfig(o.config) : undefined;
+      const rules = o.rules ? loadAlertRules(o.rules) : undefined;
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      const r = await watch({
+        input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal,
+        analyze: (seg) => ({ stride: o.stride, segment: { name: seg.name, camera: config?.camera ?? "camera", start: seg.start, timezone: config?.timezone ?? "UTC" } }),
+        log: (line) => process.stderr.write(`${line}\n`),
+        onSegment: async (seg) => {
+          if (seg.error) return void process.stderr.write(`smw: warning: segment ${seg.name}: ${seg.error}\n`);
+          if (config && o.config) {
+            copyFileSync(o.config, join(seg.runDir, "camera.json"));
+            await writeRunAnalytics(seg.runDir, config);
+          }
+          if (rules) await runAlerts({ runDir: seg.runDir, rules });
+          console.log(`${seg.name}: ${seg.summary?.framesAnalysed ?? 0} frames, ${seg.summary?.tracks ?? 0} tracks -> ${seg.runDir}`);
+        },
+      });
+      console.log(`stopped (${r.stoppedBy}) after ${r.segments.length} segments`);
+      if (r.stoppedBy === "input-failed") throw new UserError(`${input}: the input failed; check the URL or device and that the camera is reachable`);
     });
 
   program

@@ -4,19 +4,14 @@
 // (0 done, 2 bad input, 3 partial), a single-line message naming the file and what to do,
 // no stack trace, and for partial results that what was decoded before the damage is kept
 // with its true timestamps.
-//
-// Cases marked KNOWN FAILURE fail on purpose until the change described next to them is
-// made in loaders/video/{binaries,probe,frames}.ts and loaders/pipeline/analyze.ts (and, for
-// the exit-3 cases, loaders/cli.ts: one video must not print its partial message twice, as a
-// warning and as the error). Drop the marker from a name once its case passes.
+
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { videoBinaries } from "../loaders/video/binaries.ts";
+import { videoBinaries, videoEnv } from "../loaders/video/binaries.ts";
 import { withDuckDb } from "../loaders/ops/run-data.ts";
-import { ffmpegEnv } from "../loaders/ops/ffmpeg-tools.ts";
 import { SMW, smw, tempDir } from "./helpers.ts";
 
 // The shorter bundled clip keeps this file quick: 640x480, 25 fps, 71 frames, 2.84 s, MP4 index (moov) at the end.
@@ -95,8 +90,8 @@ async function sql(q: string): Promise<Record<string, unknown>[]> {
 
 /** Presentation timestamps of every frame, in decode order, from the start of the file, as ffprobe reads them. */
 function frameTimes(file: string): number[] {
-  // GCONV_PATH: the npm static ffprobe crashes on MPEG-TS without it (see ffmpegEnv)
-  const probe = (...args: string[]) => execFileSync(videoBinaries().ffprobe, ["-v", "error", ...args, file], { encoding: "utf8", env: ffmpegEnv(), stdio: ["ignore", "pipe", "ignore"] });
+  // GCONV_PATH: the npm static ffprobe crashes on MPEG-TS without it (see videoEnv)
+  const probe = (...args: string[]) => execFileSync(videoBinaries().ffprobe, ["-v", "error", ...args, file], { encoding: "utf8", env: videoEnv(), stdio: ["ignore", "pipe", "ignore"] });
   // MPEG-TS clocks do not start at 0 (this one starts at 1.4 s); times count from the file's start
   const start = Number(probe("-show_entries", "format=start_time", "-of", "csv=p=0").trim()) || 0;
   const out = probe("-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time", "-of", "csv=p=0");
@@ -118,7 +113,7 @@ async function assertPartialKept(out: string, damageSeconds: number): Promise<Re
 
 // --- cases
 
-test("truncated recording (bundled clip cut at 60%, MP4 index lost): exit 2, says the file is cut off — KNOWN FAILURE (probe.ts: generic message)", () => {
+test("truncated recording (bundled clip cut at 60%, MP4 index lost): exit 2, says the file is cut off", () => {
   const r = smw(["analyze", truncated, "--out", join(dir, "out-cut"), "--quiet"]);
   assert.equal(r.code, 2, r.stderr);
   const line = assertOneLine(r, truncated);
@@ -127,7 +122,7 @@ test("truncated recording (bundled clip cut at 60%, MP4 index lost): exit 2, say
   assert.match(line, /truncated|cut off|incomplete|index \(moov/i, line);
 });
 
-test("truncated faststart MP4 (index first, data cut at 60%): exit 3, frames before the cut kept — KNOWN FAILURE (frames.ts/analyze.ts: ffmpeg exits 0)", async () => {
+test("truncated faststart MP4 (index first, data cut at 60%): exit 3, frames before the cut kept", async () => {
   const out = join(dir, "out-cut-fs");
   const r = smw(["analyze", truncatedFaststart, "--out", out, "--quiet"]);
   assert.equal(r.code, 3, `exit ${r.code}: ${r.stderr}`);
@@ -137,7 +132,7 @@ test("truncated faststart MP4 (index first, data cut at 60%): exit 3, frames bef
   assert.ok(run.framesAnalysed >= 35 && run.framesAnalysed < 71, `frames ${run.framesAnalysed}`);
 });
 
-test("MPEG-TS damaged mid-stream: exit 3, frames before the damage kept with true timestamps — KNOWN FAILURE (binaries/probe: ffprobe SIGSEGV on .ts; frames.ts: damage not detected, t from frame/fps)", async () => {
+test("MPEG-TS damaged mid-stream: exit 3, frames before the damage kept with true timestamps", async () => {
   const out = join(dir, "out-ts");
   const r = smw(["analyze", damagedTs, "--out", out, "--quiet"]);
   assert.equal(r.code, 3, `exit ${r.code}: ${r.stderr}`);
@@ -151,7 +146,7 @@ test("MPEG-TS damaged mid-stream: exit 3, frames before the damage kept with tru
   assert.equal(inGap.n, 0, "rows stamped with times the stream has no frame for");
 });
 
-test("AVI damaged mid-stream (decoder conceals, frames lost): exit 3, frames before the damage kept — KNOWN FAILURE (frames.ts: decode errors ignored when ffmpeg exits 0)", async () => {
+test("AVI damaged mid-stream (decoder conceals, frames lost): exit 3, frames before the damage kept", async () => {
   const out = join(dir, "out-avi");
   const r = smw(["analyze", damagedAvi, "--out", out, "--quiet"]);
   assert.equal(r.code, 3, `exit ${r.code}: ${r.stderr}`);
@@ -191,7 +186,7 @@ test("3840x2160 video (8 frames): analysed (exit 0), boxes in 4K source pixels",
   assert.ok((b.x2 as number) > 640 && (b.x2 as number) <= 3840, `boxes in source pixels (max x2 ${b.x2})`);
 });
 
-test("variable frame rate (5 fps then 25 fps): t_seconds are the stream's timestamps — KNOWN FAILURE (analyze.ts: t = frame / average fps)", async () => {
+test("variable frame rate (5 fps then 25 fps): t_seconds are the stream's timestamps", async () => {
   const out = join(dir, "out-vfr");
   const r = smw(["analyze", vfr, "--out", out, "--quiet"]);
   assert.equal(r.code, 0, r.stderr);

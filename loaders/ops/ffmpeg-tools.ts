@@ -1,18 +1,8 @@
 // Small helpers for the operations that run ffmpeg themselves (annotate encodes, watch
-// records): which encoders the binary has, and an environment that keeps the static npm
-// builds from crashing.
+// records): which encoders the binary has, and spawning it with the environment that keeps
+// the static npm builds from crashing (videoEnv).
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { videoBinaries } from "../video/binaries.ts";
-
-/**
- * Environment for ffmpeg/ffprobe children. The static builds from npm link glibc statically;
- * when a demuxer calls iconv (MPEG-TS service names) glibc dlopen()s the host's gconv modules,
- * which do not match and crash the process (SIGSEGV on every .ts file with the npm ffprobe).
- * Pointing GCONV_PATH at nothing makes iconv_open fail cleanly instead.
- */
-export function ffmpegEnv(): NodeJS.ProcessEnv {
-  return videoBinaries().source === "npm" ? { ...process.env, GCONV_PATH: "/nonexistent-gconv" } : process.env;
-}
+import { videoBinaries, videoEnv } from "../video/binaries.ts";
 
 let encoders: Set<string> | undefined;
 
@@ -20,7 +10,7 @@ let encoders: Set<string> | undefined;
 export function videoEncoders(): Set<string> {
   if (encoders) return encoders;
   try {
-    const text = execFileSync(videoBinaries().ffmpeg, ["-hide_banner", "-encoders"], { encoding: "utf8", env: ffmpegEnv(), stdio: ["ignore", "pipe", "ignore"] });
+    const text = execFileSync(videoBinaries().ffmpeg, ["-hide_banner", "-encoders"], { encoding: "utf8", env: videoEnv(), stdio: ["ignore", "pipe", "ignore"] });
     encoders = new Set(text.split("\n").map((l) => /^\s*V\S*\s+(\S+)/.exec(l)?.[1]).filter((n): n is string => !!n));
   } catch {
     encoders = new Set();
@@ -37,7 +27,7 @@ export function mp4EncoderArgs(): { codec: string; args: string[] } {
 }
 
 export function spawnFfmpeg(args: string[], opts: SpawnOptions = {}): ChildProcess {
-  return spawn(videoBinaries().ffmpeg, ["-hide_banner", ...args], { env: ffmpegEnv(), ...opts });
+  return spawn(videoBinaries().ffmpeg, ["-hide_banner", ...args], { env: videoEnv(), ...opts });
 }
 
 /** The last stderr lines that look like an error, for one-line messages. */

@@ -14,7 +14,7 @@ import { ParquetWriter, type Schema } from "../store/parquet-writer.ts";
 import { createTracker, repairTracks, type TrackerName } from "../track/index.ts";
 import type { Detections, TrackedBoxes, Tracker, TrackRow } from "../types.ts";
 import { lockRun, readCheckpoint, readMotionGrid, runIdentity, writeCheckpoint } from "./checkpoint.ts";
-import { FrameStream } from "../video/frames.ts";
+import { FrameStream, type StreamEnd } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { sampleFrames } from "../video/sample-frames.ts";
 import { writeMotFile } from "../eval/mot-text.ts";
@@ -182,7 +182,12 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     let trackRows: TrackRow[] = [];
     let analysed = 0;
     let lastFrame = -1;
+    let lastSeconds = 0;
+    // each analysed frame's time from the stream: repair interpolates t linearly, which is
+    // wrong across a frame-rate change or a gap, so rows get their frame's real time back
+    const frameTimes = new Map<number, number>();
     const onTracked = (tracked: TrackedBoxes, frame: number, t: number) => {
+      frameTimes.set(frame, t);
       const b = tracked.boxes;
       for (let i = 0; i < tracked.count; i++) {
         trackRows.push({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
@@ -200,10 +205,12 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const framesTotal = Math.ceil(video.frameCount / stride);
     let sinceCommit = 0;
     let tWait = performance.now();
-    for await (const { frame, data } of frames) {
+    for await (const { frame, t: pts, data } of frames) {
       const ta = performance.now();
       timings.decode += ta - tWait;
-      const t = frame / video.fps;
+      // the stream's own timestamp (variable frame rate, frames lost to damage); frame / fps only if ffmpeg gave none
+      const t = pts ?? frame / video.fps;
+      frameTimes.set(frame, t);
       const dets = await detector.detect(data, "BGR", video.width, video.height);
       const tb2 = performance.now();
       onTracked(tracker.update(dets, { frame, t }), frame, t);
@@ -216,6 +223,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       }
       analysed++;
       lastFrame = frame;
+      lastSeconds = t;
       if (++sinceCommit >= chunkFrames) {
         await detWriter.commit();
         writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, motionFrames: motion.frames }, motion.grid);
@@ -238,6 +246,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const repair = opts.repair ?? true;
     const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
     if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
+    for (const r of trackRows) r.t = frameTimes.get(r.frame) ?? r.t;
     await detWriter.finish((rel) => `SELECT * FROM ${rel} WHERE score >= ${scoreThreshold} ORDER BY frame, score DESC`);
     const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
     for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
@@ -267,7 +276,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
       background: { width: pw, height: ph, samples: samples.frames.length },
       segment: opts.segment ? { ...opts.segment, start: opts.segment.start?.toISOString() ?? null } : undefined,
-      partial: frames.end.error ? { error: frames.end.error, lastFrame, lastSeconds: lastFrame / video.fps } : undefined,
+      partial: partialResult(frames.end, lastFrame, lastSeconds, video.fps),
       outputs: {
         detections: "detections.parquet",
         tracks: "tracks.parquet",
@@ -294,8 +303,8 @@ async function replayTracker(
   o: { stride: number; lastFrame: number; fps: number },
   onTracked: (t: TrackedBoxes, frame: number, time: number) => void,
 ): Promise<void> {
-  const reader = await conn.runAndReadAll(`SELECT frame, x1, y1, x2, y2, score, "class" AS cls FROM ${relation} ORDER BY frame, score DESC`);
-  const rows = reader.getRowObjectsJS() as { frame: number; x1: number; y1: number; x2: number; y2: number; score: number; cls: string }[];
+  const reader = await conn.runAndReadAll(`SELECT frame, t_seconds, x1, y1, x2, y2, score, "class" AS cls FROM ${relation} ORDER BY frame, score DESC`);
+  const rows = reader.getRowObjectsJS() as { frame: number; t_seconds: number; x1: number; y1: number; x2: number; y2: number; score: number; cls: string }[];
   let r = 0;
   for (let frame = 0; frame <= o.lastFrame; frame += o.stride) {
     const from = r;
@@ -308,8 +317,23 @@ async function replayTracker(
       det.scores[i] = row.score;
       det.classes[i] = classNames.indexOf(row.cls);
     }
-    onTracked(tracker.update(det, { frame, t: frame / o.fps }), frame, frame / o.fps);
+    // the time the interrupted run stored with the frame's boxes; frame / fps for frames without any
+    const t = n > 0 ? rows[from].t_seconds : frame / o.fps;
+    onTracked(tracker.update(det, { frame, t }), frame, t);
   }
+}
+
+/**
+ * A run is partial when ffmpeg stopped on an error, or decoded past damage (corrupt packets,
+ * concealed macroblocks, a cut-off file): then `lastFrame`/`lastSeconds` is the last frame
+ * before the first damage, and frames decoded after it are kept with their real timestamps.
+ */
+export function partialResult(end: StreamEnd, lastFrame: number, lastSeconds: number, fps: number): RunSummary["partial"] {
+  if (end.error) return { error: end.error, lastFrame, lastSeconds };
+  const d = end.damage;
+  if (!d) return undefined;
+  const more = d.count > 1 ? ` and ${d.count - 1} more decode errors` : "";
+  return { error: `${d.message}${more}`, lastFrame: d.afterFrame, lastSeconds: d.afterSeconds ?? Math.max(0, d.afterFrame) / fps };
 }
 
 async function writeMotionGrid(conn: DuckDBConnection, motion: MotionAccumulator, file: string): Promise<void> {

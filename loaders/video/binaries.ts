@@ -40,3 +40,13 @@ export function videoBinaries(): { ffmpeg: string; ffprobe: string; source: stri
   }
   return (cached = { ffmpeg: npmFfmpeg, ffprobe: npmFfprobe, source: "npm" });
 }
+
+/**
+ * Environment for ffmpeg/ffprobe children. The static npm builds link glibc statically; when a
+ * demuxer calls iconv (MPEG-TS service names) glibc dlopen()s the host's gconv modules, which
+ * do not match and crash the process: the npm ffprobe dies with SIGSEGV on every .ts file.
+ * An empty GCONV_PATH makes iconv_open fail cleanly instead (ffmpeg then keeps the raw name).
+ */
+export function videoEnv(): NodeJS.ProcessEnv {
+  return videoBinaries().source === "npm" ? { ...process.env, GCONV_PATH: "/nonexistent-gconv" } : process.env;
+}

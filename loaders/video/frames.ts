@@ -20,8 +20,10 @@ export interface FrameStreamOptions {
 }
 
 export interface RawFrame {
-  /** 0-based index of this frame in the source video. */
+  /** 0-based index of this frame in the source video (decode order). */
   frame: number;
+  /** Presentation time in seconds from the start of the video, from the stream's timestamps. */
+  t?: number;
   /** Pixels, width x height x channels. Valid until the consumer asks for the next frame. */
   data: Uint8Array;
 }
@@ -31,7 +33,17 @@ export interface StreamEnd {
   frames: number;
   /** ffmpeg's last error lines when it stopped on a decode error (damaged input). */
   error?: string;
+  /**
+   * Damage ffmpeg decoded past (it exited 0): corrupt packets, concealed macroblocks, a cut-off
+   * file. `afterFrame`/`afterSeconds`: the last frame delivered before the first such message.
+   */
+  damage?: { message: string; count: number; afterFrame: number; afterSeconds?: number };
 }
+
+/** Decoder and demuxer messages that mean pictures were lost or patched up. */
+const DAMAGE = /error while decoding|concealing \d+|corrupt|error at mb|damaged|partial file|invalid data found|missing picture|no frame!/i;
+/** showinfo's line per output frame; pts_time is the frame's time from the start of the input. */
+const SHOWINFO = /\[Parsed_showinfo_\d+ @ [^\]]*\] n:\s*\d+ pts:\s*-?\d+ pts_time:(-?[\d.]+(?:e-?\d+)?)/;
 
 const CHANNELS = { bgr24: 3, rgb24: 3, gray: 1 } as const;
 
@@ -44,6 +56,9 @@ export function ffmpegFrameArgs(opts: FrameStreamOptions): string[] {
   const conditions = [stride > 1 ? `not(mod(n\\,${stride}))` : "", start > 0 ? `gte(n\\,${start})` : ""].filter(Boolean);
   if (conditions.length) filters.push(`select=${conditions.join("*")}`);
   filters.push(`scale=${opts.width}:${opts.height}`);
+  // showinfo logs each output frame's pts on stderr: the frame's true time, also for
+  // variable-frame-rate video and after frames lost to damage
+  filters.push("showinfo");
   // -vsync 0 (not -fps_mode): the npm static ffmpeg is from 2018 and predates -fps_mode;
   // without it ffmpeg would duplicate frames to fill the gaps select leaves.
   return ["-vsync", "0", "-vf", filters.join(","), "-f", "rawvideo", "-pix_fmt", opts.pixFmt ?? "bgr24"];
@@ -79,13 +94,42 @@ export class FrameStream implements AsyncIterable<RawFrame> {
     };
 
     const stderrTail: string[] = [];
+    // timestamps of frames ffmpeg produced that the consumer has not taken yet (a queue, so
+    // memory stays flat), and how many it produced in all
+    const times: number[] = [];
+    let produced = 0;
+    let lastTime: number | undefined;
+    let damage: StreamEnd["damage"];
+    let index = 0;
     const cmd = ffmpeg(this.path)
       .setFfmpegPath(videoBinaries().ffmpeg)
       .inputOptions(["-nostdin", "-hide_banner"])
       .outputOptions(ffmpegFrameArgs(this.options))
       .on("stderr", (line: string) => {
+        const m = SHOWINFO.exec(line);
+        if (m) {
+          times.push(Number(m[1]));
+          produced++;
+          notify();
+          return;
+        }
+        if (line.includes("Parsed_showinfo")) return; // its continuation lines
         stderrTail.push(line);
         if (stderrTail.length > 20) stderrTail.shift();
+        // the file name is echoed in ffmpeg's lines and may itself contain such words
+        if (DAMAGE.test(line.split(this.path).join("")) && !/^(Input|Output) #/.test(line)) {
+          if (damage) damage.count++;
+          else {
+            const last = produced - 1; // the newest frame ffmpeg had produced
+            damage = {
+              // "[h264 @ 0x..] msg" or "<path>: msg" -> "msg"
+              message: line.split(this.path).join("").replace(/^\[[^\]]*\]\s*/, "").replace(/^:\s*/, "").trim(),
+              count: 1,
+              afterFrame: this.startFrame + last * this.stride,
+              afterSeconds: last >= 0 ? times.at(-1) ?? lastTime : undefined,
+            };
+          }
+        }
       })
       .on("error", (err: Error) => {
         if (!/SIGKILL/.test(err.message)) failure = lastErrorLine(stderrTail) ?? err.message;
@@ -115,14 +159,16 @@ export class FrameStream implements AsyncIterable<RawFrame> {
       notify();
     });
 
-    let index = 0;
     try {
       while (true) {
-        if (ready.length > 0) {
+        // a frame goes out with its timestamp: wait for its showinfo line unless ffmpeg is done
+        if (ready.length > 0 && (times.length > 0 || done)) {
           const data = ready.shift()!;
           if (ready.length < queueMax && out.isPaused()) out.resume();
+          const t = times.shift();
+          if (t !== undefined) lastTime = t;
           const frame = this.startFrame + index++ * this.stride;
-          yield { frame, data };
+          yield { frame, t, data };
           continue;
         }
         if (done) break;
@@ -130,7 +176,7 @@ export class FrameStream implements AsyncIterable<RawFrame> {
       }
     } finally {
       if (!done) cmd.kill("SIGKILL");
-      this.end = { frames: index, error: failure };
+      this.end = { frames: index, error: failure, damage };
     }
   }
 }

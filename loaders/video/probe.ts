@@ -1,9 +1,69 @@
 // Video metadata from ffprobe, turned into the few numbers the pipeline needs, with
 // errors a person can act on (the file is missing, is a folder, is empty, is not a video).
-import { statSync } from "node:fs";
-import ffmpeg from "fluent-ffmpeg";
+import { execFile } from "node:child_process";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { UserError } from "../errors.ts";
-import { videoBinaries } from "./binaries.ts";
+import { videoBinaries, videoEnv } from "./binaries.ts";
+
+interface ProbeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  nb_frames?: string;
+}
+interface ProbeData {
+  streams: ProbeStream[];
+  format: { duration?: string };
+}
+
+/** ffprobe as JSON, run directly (not through fluent-ffmpeg) to pass the environment and keep stderr. */
+function ffprobe(path: string): Promise<ProbeData> {
+  const { ffprobe: bin } = videoBinaries();
+  return new Promise((resolve, reject) => {
+    execFile(bin, ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
+      { env: videoEnv(), maxBuffer: 16 << 20, encoding: "utf8" },
+      (err, stdout, stderr) => {
+        if (err) {
+          const e = err as NodeJS.ErrnoException & { signal?: string };
+          if (e.code === "EACCES" || e.code === "ENOENT") {
+            return reject(new UserError(`${bin}: cannot run ffprobe (${e.code}); install ffmpeg (apt-get install ffmpeg) or reinstall with npm install`));
+          }
+          return reject(Object.assign(new Error(stderr.trim() || err.message), { signal: e.signal }));
+        }
+        try {
+          resolve(JSON.parse(stdout) as ProbeData);
+        } catch {
+          reject(new Error("ffprobe printed no JSON"));
+        }
+      });
+  });
+}
+
+/** An ISO-BMFF (MP4/MOV) file starts with a box: 4 size bytes, then ftyp/mdat/free/wide/moov/skip. */
+function looksLikeMp4(path: string): boolean {
+  try {
+    const fd = openSync(path, "r");
+    const head = Buffer.alloc(8);
+    readSync(fd, head, 0, 8, 0);
+    closeSync(fd);
+    return /^(ftyp|mdat|free|wide|moov|skip)$/.test(head.toString("latin1", 4, 8));
+  } catch {
+    return false;
+  }
+}
+
+/** The one-line reason and fix for a file ffprobe cannot open. */
+export function unreadableMessage(path: string, ffprobeError: string, signal?: string): string {
+  if (/moov atom not found/i.test(ffprobeError) && looksLikeMp4(path)) {
+    return `${path}: truncated: the MP4 index (moov atom) is missing, so the recording was cut off before it was finished; copy or export the complete file again (a cut MP4 can only be rebuilt with a tool such as untrunc)`;
+  }
+  if (signal) return `${path}: ffprobe crashed (${signal}) reading it; install a system ffmpeg (apt-get install ffmpeg), or re-encode the file with ffmpeg`;
+  return `${path}: not a readable video (ffprobe could not parse it); check the file is a video and not damaged`;
+}
 
 export interface VideoInfo {
   path: string;
@@ -38,11 +98,9 @@ export function checkVideoPath(path: string): void {
 
 export async function probeVideo(path: string): Promise<VideoInfo> {
   checkVideoPath(path);
-  ffmpeg.setFfprobePath(videoBinaries().ffprobe);
-  const data = await new Promise<ffmpeg.FfprobeData>((resolve, reject) =>
-    ffmpeg.ffprobe(path, (err, d) => (err ? reject(err) : resolve(d))),
-  ).catch(() => {
-    throw new UserError(`${path}: not a readable video (ffprobe could not parse it); check the file is a video and not damaged`);
+  const data = await ffprobe(path).catch((e: Error & { signal?: string }) => {
+    if (e instanceof UserError) throw e;
+    throw new UserError(unreadableMessage(path, e.message, e.signal));
   });
   const stream = data.streams.find((s) => s.codec_type === "video");
   if (!stream || !stream.width || !stream.height) {

@@ -2,7 +2,7 @@
 // whole file), so a background plate of an hour-long video costs seconds.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { videoBinaries } from "./binaries.ts";
+import { videoBinaries, videoEnv } from "./binaries.ts";
 
 const run = promisify(execFile);
 
@@ -25,7 +25,7 @@ async function grab(path: string, t: number, width: number, height: number): Pro
   const args = ["-nostdin", "-hide_banner", "-loglevel", "error", "-ss", t.toFixed(3), "-i", path,
     "-frames:v", "1", "-vf", `scale=${width}:${height}`, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"];
   try {
-    const { stdout } = await run(videoBinaries().ffmpeg, args, { encoding: "buffer", maxBuffer: width * height * 3 + 1024 });
+    const { stdout } = await run(videoBinaries().ffmpeg, args, { encoding: "buffer", maxBuffer: width * height * 3 + 1024, env: videoEnv() });
     return stdout.length === width * height * 3 ? new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length) : undefined;
   } catch {
     return undefined; // a damaged region: the plate is built from the samples that decode
