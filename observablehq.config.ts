@@ -34,6 +34,8 @@ export default {
     { name: "Compare", path: "/compare" },
     { name: "Sales", path: "/sales" },
   ],
+  // links to "trajectories.html", not "trajectories": any static host serves them, no rewrite rules
+  cleanUrls: false,
   toc: false,
   search: false,
   footer:

@@ -115,7 +115,7 @@ for (const path of pages) {
 
       // canvases (paths) hold drawn pixels
       const blank = await page.$$eval("figure canvas.smw-paths", (canvases) =>
-        canvases.filter((c) => {
+        (canvases as HTMLCanvasElement[]).filter((c) => {
           const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
           for (let i = 3; i < data.length; i += 4) if (data[i]) return false;
           return true;
@@ -191,6 +191,27 @@ test("dragging the timeline window changes the dwell heat map", { timeout: 120_0
     await page.waitForFunction((old) => document.querySelector('#dwell-map svg g[aria-description="heat"] image')?.getAttribute("href") === old, before, {
       timeout: 10_000,
     });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("hovering a path on the Trajectories page names the track and its times", { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const { page, problems } = await openPage(context, `${server.origin}/trajectories`);
+    const svg = page.locator("#paths .smw-plot-box svg");
+    await svg.scrollIntoViewIfNeeded();
+    // the end dot of the first track: a point on its path
+    const dot = await page.locator('#paths svg g[aria-description="track end"] circle').first().boundingBox();
+    assert.ok(dot, "no track end to hover");
+    await page.mouse.move(dot.x + dot.width / 2, dot.y + dot.height / 2, { steps: 3 });
+    const tip = page.locator("#paths .smw-tip");
+    await tip.waitFor({ state: "visible", timeout: 5_000 });
+    const text = (await tip.textContent()) ?? "";
+    assert.match(text, /track #\d+/);
+    assert.match(text, /entered view .+left view .+time in view/);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
