@@ -1,7 +1,10 @@
 // people-in-view.json: how many people the tracker and the detector see in each analysed
 // frame. Long videos are averaged into at most MAX_BINS time bins (with the bin's maximum
 // kept), so the page gets the same small file for a 7-second clip and a day of footage.
-// Columnar: parallel arrays t (bin start, s), tracks, detections, tracksMax.
+// Columnar: parallel arrays t (bin start, s), tracks, detections, tracksMax, and customers
+// (tracked people the analytics engine does not count as staff; its people_in_view view).
+import { peopleInView } from "../../loaders/analytics/views.ts";
+import { openRunAnalytics } from "./_lib/analytics.ts";
 import { emitJson, openRun } from "./_lib/run.ts";
 
 const MAX_BINS = 1500;
@@ -26,4 +29,18 @@ const series = await run.columns(`
   ORDER BY t`);
 run.close();
 
-await emitJson({ fps: video.fps, binSeconds: bin / video.fps, ...series });
+// customers per frame from the engine, averaged over the same bins
+const engine = await openRunAnalytics("a");
+const frames = await peopleInView(engine.a);
+engine.close();
+const t = series.t as number[];
+const sums = new Array(t.length).fill(0);
+const counts = new Array(t.length).fill(0);
+for (const f of frames) {
+  const k = Math.min(t.length - 1, Math.floor(Number(f.frame) / bin));
+  sums[k] += Number(f.customers);
+  counts[k]++;
+}
+const customers = sums.map((s, k) => (counts[k] ? Math.round((s / counts[k]) * 1000) / 1000 : 0));
+
+await emitJson({ fps: video.fps, binSeconds: bin / video.fps, ...series, customers });
