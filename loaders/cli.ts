@@ -12,6 +12,7 @@ import { annotateVideo } from "./ops/annotate.ts";
 import { loadAlertRules, runAlerts } from "./ops/alerts.ts";
 import { exportCsv } from "./ops/export-csv.ts";
 import { watch } from "./ops/watch.ts";
+import { publishSite } from "../scripts/publish.ts";
 import { loadCameraConfig, wallClockToDate } from "./config/camera.ts";
 import { openAnalytics, runStartOf, writeRunAnalytics } from "./analytics/views.ts";
 import { formatHeadline, headline } from "./analytics/report.ts";
@@ -266,6 +267,23 @@ Examples:
       });
       console.log(`stopped (${r.stoppedBy}) after ${r.segments.length} segments`);
       if (r.stoppedBy === "input-failed") throw new UserError(`${input}: the input failed; check the URL or device and that the camera is reachable`);
+    });
+
+  program
+    .command("publish")
+    .description("build the workbench for chosen runs as a self-contained static site (no server, no network needed)")
+    .requiredOption("--runs <dirs...>", "run folder; a second one is the 'after' side of the Compare page")
+    .requiredOption("--out <site>", "folder for the site (replaced)")
+    .option("--config <camera.json>", "camera config for the runs (default: each run's camera.json)")
+    .option("--sales <sales.csv>", "point-of-sale CSV (timestamp, amount[, transactions]) for the Sales page")
+    .option("--verbose", "show Observable Framework's build output")
+    .addHelpText("after", `
+Examples:
+  smw publish --runs runs/may --out site/may
+  smw publish --runs runs/old-layout runs/new-layout --out site/layout-change --sales sales.csv`)
+    .action(async (o) => {
+      const r = await publishSite({ runs: o.runs, out: o.out, camera: o.config, sales: o.sales, log: o.verbose ? (line) => process.stderr.write(`${line}\n`) : () => {} });
+      console.log(`${r.pages.length} pages, ${r.files} files in ${r.seconds.toFixed(0)} s -> ${r.out} (open index.html from any static host)`);
     });
 
   program

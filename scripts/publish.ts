@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UserError } from "../loaders/errors.ts";
 
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../..");
 
@@ -36,8 +37,8 @@ export interface PublishResult {
   seconds: number;
 }
 
-/** Thrown for bad input (missing run, unusable out folder); other errors are internal. */
-export class PublishError extends Error {}
+/** Bad input (missing run, unusable out folder): a UserError, so the CLI prints one line and exits 2. */
+export class PublishError extends UserError {}
 
 export async function publishSite(options: PublishOptions): Promise<PublishResult> {
   const started = Date.now();
