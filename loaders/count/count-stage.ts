@@ -1,0 +1,124 @@
+// The pipeline's hook for counting: one object per run that, frame by frame, flags static
+// boxes (StaticFilter), counts the boxes that count (score, region, not static) and keeps the
+// frame's foreground share; at the end it applies the camera's count model and smoothing, and
+// names the static tracks. See loaders/count/README.md for the wiring in analyze.ts.
+import type { Schema } from "../store/parquet-writer.ts";
+import type { Detections, TrackRow } from "../types.ts";
+import { countBoxes, predictCount, smoothSeries, UNCALIBRATED, type CountCalibration, type CountModel, type ResidualStats } from "./model.ts";
+import type { RoiMask } from "./roi.ts";
+import { StaticFilter, type FrameEvidence, type StaticSummary } from "./static-filter.ts";
+
+export interface CountStageOptions {
+  /** Model input size (the pixels given to update). */
+  inputSize: [number, number];
+  sourceWidth: number;
+  sourceHeight: number;
+  /** Plate luma at the motion grid (input size / 2), as built for the MotionAccumulator. */
+  plateGray: Float32Array;
+  /** The camera's calibration, if it has one. */
+  calibration?: CountCalibration;
+  /** Counting region (default: whole picture). */
+  roi?: RoiMask;
+  /** Score threshold for counting without calibration (the run's detection threshold). */
+  scoreThreshold?: number;
+  /** Suppress static boxes without calibration too (default true). */
+  suppressStatic?: boolean;
+}
+
+/** One row of counts.parquet. */
+export interface CountRow {
+  frame: number;
+  t: number;
+  /** Boxes that count in this frame. */
+  boxes: number;
+  /** Share of the counting region that differs from the plate. */
+  foreground: number;
+  /** People in the frame: the count model applied, smoothed over time. */
+  estimate: number;
+}
+
+export const COUNT_SCHEMA: Schema = [
+  ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["boxes", "INTEGER"], ["foreground", "FLOAT"], ["estimate", "FLOAT"],
+];
+
+/** What run.json should say about counting. */
+export interface CountingSummary {
+  calibrated: boolean;
+  scoreThreshold: number;
+  suppressStatic: boolean;
+  smoothSeconds: number;
+  model: CountModel;
+  /** Per-frame held-out error of the calibration (absent without calibration: no interval then). */
+  residuals?: ResidualStats;
+  roi?: string;
+  static: Omit<StaticSummary, "staticTrackIds"> & { staticTrackIds: number[] };
+}
+
+export class CountStage {
+  readonly filter: StaticFilter;
+  readonly scoreThreshold: number;
+  readonly suppressStatic: boolean;
+  readonly smoothSeconds: number;
+  readonly model: CountModel;
+  private readonly rows: { frame: number; t: number; boxes: number; foreground: number }[] = [];
+
+  constructor(private readonly o: CountStageOptions) {
+    const [iw, ih] = o.inputSize;
+    const cal = o.calibration;
+    this.scoreThreshold = cal?.scoreThreshold ?? o.scoreThreshold ?? UNCALIBRATED.scoreThreshold;
+    this.suppressStatic = cal?.suppressStatic ?? o.suppressStatic ?? true;
+    this.smoothSeconds = cal?.smoothSeconds ?? UNCALIBRATED.smoothSeconds;
+    this.model = cal?.model ?? UNCALIBRATED.model;
+    this.filter = new StaticFilter({ frameWidth: iw, frameHeight: ih, sourceWidth: o.sourceWidth, sourceHeight: o.sourceHeight, plateGray: o.plateGray, roi: o.roi, scoreThreshold: this.scoreThreshold });
+  }
+
+  /**
+   * One analysed frame: `pixels` are the detector's input (BGR at the input size), `dets` every
+   * candidate box. Returns the frame's evidence; `static` (1 per static box, in `dets` order) is
+   * valid until the next call.
+   */
+  update(frame: number, t: number, pixels: Uint8Array, dets: Detections): FrameEvidence & { boxes: number } {
+    const ev = this.filter.update(frame, pixels, "BGR", dets);
+    const boxes = countBoxes(dets, {
+      scoreThreshold: this.scoreThreshold, roi: this.o.roi, videoWidth: this.o.sourceWidth, videoHeight: this.o.sourceHeight,
+      staticFlags: this.suppressStatic ? ev.static : undefined,
+    });
+    this.rows.push({ frame, t, boxes, foreground: ev.sceneForeground });
+    return { ...ev, boxes };
+  }
+
+  /**
+   * Re-adds a frame counted before an interruption (resume), from its stored counts row and the
+   * boxes flagged static in it (detections.parquet's `static` column), so the track rule sees them.
+   */
+  restore(row: { frame: number; t: number; boxes: number; foreground: number }, staticBoxes?: ArrayLike<number>): void {
+    this.rows.push({ frame: row.frame, t: row.t, boxes: row.boxes, foreground: row.foreground });
+    if (staticBoxes) this.filter.restoreStatic(row.frame, staticBoxes);
+  }
+
+  /** Per-frame counts (model applied, then smoothed), in frame order. */
+  counts(): CountRow[] {
+    const rows = [...this.rows].sort((a, b) => a.frame - b.frame);
+    const raw = rows.map((r) => predictCount(this.model, { detections: r.boxes, foreground: r.foreground }));
+    const est = smoothSeries(rows.map((r) => r.t), raw, this.smoothSeconds);
+    return rows.map((r, i) => ({ ...r, estimate: est[i] }));
+  }
+
+  /** Static track ids under the track rule (call after tracking and repair). */
+  staticTracks(trackRows: TrackRow[]): Set<number> {
+    return this.filter.staticTracks(trackRows);
+  }
+
+  summary(trackRows: TrackRow[] = []): CountingSummary {
+    return {
+      calibrated: !!this.o.calibration,
+      scoreThreshold: this.scoreThreshold,
+      suppressStatic: this.suppressStatic,
+      smoothSeconds: this.smoothSeconds,
+      model: this.model,
+      residuals: this.o.calibration?.residuals,
+      roi: this.o.calibration?.roi,
+      static: this.filter.summary(trackRows),
+    };
+  }
+}
