@@ -93,3 +93,21 @@ test("calibrate rejects too few labelled frames and a camera config that is not 
   assert.throws(() => readCalibration(bad), (e: Error) => e instanceof UserError && /bad\.json: camera config is not valid JSON/.test(e.message));
   assert.equal(readCalibration(join(dir, "labels.csv").replace("labels.csv", "camera.json"))?.calibration.version, 1);
 });
+
+test("the counting region is stored relative to the config when beside it, else absolute, and read back loaded", async () => {
+  const { writeCalibration } = await import("../loaders/count/config.ts");
+  const { encode } = await import("fast-png");
+  const { mkdirSync } = await import("node:fs");
+  const cam = join(dir, "cams");
+  mkdirSync(join(cam, "masks"), { recursive: true });
+  writeFileSync(join(cam, "masks", "roi.png"), encode({ width: 2, height: 1, data: Uint8Array.from([255, 0]), channels: 1, depth: 8 }));
+  const base = JSON.parse(readFileSync(config, "utf8")).calibration;
+  writeCalibration(join(cam, "a.json"), { ...base, roi: join(cam, "masks", "roi.png") });
+  assert.equal(JSON.parse(readFileSync(join(cam, "a.json"), "utf8")).calibration.roi, "masks/roi.png");
+  const a = readCalibration(join(cam, "a.json"))!;
+  assert.equal(a.roiPath, join(cam, "masks", "roi.png"));
+  assert.deepEqual(Array.from(a.roi!.inside), [1, 0]);
+  mkdirSync(join(dir, "elsewhere"), { recursive: true });
+  writeCalibration(join(dir, "elsewhere", "b.json"), { ...base, roi: join(cam, "masks", "roi.png") });
+  assert.equal(JSON.parse(readFileSync(join(dir, "elsewhere", "b.json"), "utf8")).calibration.roi, join(cam, "masks", "roi.png"));
+});

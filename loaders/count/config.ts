@@ -25,7 +25,7 @@ export function writeCalibration(configPath: string, calibration: CountCalibrati
   if (calibration.roi) {
     const abs = resolve(calibration.roi);
     const rel = relative(dirname(resolve(configPath)), abs);
-    stored.roi = isAbsolute(rel) || rel.startsWith("..") && rel.split("/").filter((p) => p === "..").length > 2 ? abs : rel;
+    stored.roi = isAbsolute(rel) || rel.startsWith("..") ? abs : rel; // relative only when it sits beside the config
   }
   config.calibration = stored;
   const tmp = `${configPath}.tmp`;

@@ -17,8 +17,9 @@ export interface CountStageOptions {
   plateGray: Float32Array;
   /** The camera's calibration, if it has one. */
   calibration?: CountCalibration;
-  /** Counting region (default: whole picture). */
+  /** Counting region (default: whole picture), and where its mask file is (for run.json). */
   roi?: RoiMask;
+  roiPath?: string;
   /** Score threshold for counting without calibration (the run's detection threshold). */
   scoreThreshold?: number;
   /** Suppress static boxes without calibration too (default true). */
@@ -50,6 +51,7 @@ export interface CountingSummary {
   model: CountModel;
   /** Per-frame held-out error of the calibration (absent without calibration: no interval then). */
   residuals?: ResidualStats;
+  /** Absolute path of the counting region mask. */
   roi?: string;
   static: Omit<StaticSummary, "staticTrackIds"> & { staticTrackIds: number[] };
 }
@@ -117,7 +119,7 @@ export class CountStage {
       smoothSeconds: this.smoothSeconds,
       model: this.model,
       residuals: this.o.calibration?.residuals,
-      roi: this.o.calibration?.roi,
+      roi: this.o.roiPath,
       static: this.filter.summary(trackRows),
     };
   }
