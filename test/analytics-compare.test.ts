@@ -22,7 +22,7 @@ const stand = (x: number, seconds: number): [number, number][] => Array.from({ l
 /**
  * Two 120 s windows of 30 visitors each. Everyone visits B for U(2, 6) s. Before, 10 visitors
  * also visit A for U(2, 6) s; after, 25 visit A for U(5, 9) s. True changes: A's visit rate
- * +450 per hour (300 -> 750), A's mean dwell +3 s; B unchanged.
+ * +450 per hour (300 -> 750), A's mean and median dwell +3 s; B unchanged.
  */
 function visitors(): TrackRow[] {
   const random = seededRandom(42);
@@ -55,13 +55,16 @@ test("compare: CIs contain the true change, and the summary names only the zone 
     const within = ([lo, hi]: [number, number], x: number) => lo <= x && x <= hi;
     assert.ok(within(zA.visitRate.ciDiff, 450), `rate CI ${zA.visitRate.ciDiff}`);
     assert.ok(within(zA.meanDwell.ciDiff, 3), `dwell CI ${zA.meanDwell.ciDiff}`);
-    assert.ok(zA.visitRate.significant && zA.meanDwell.significant);
-    assert.ok(within(zB.visitRate.ciDiff, 0) && within(zB.meanDwell.ciDiff, 0));
-    assert.ok(!zB.visitRate.significant && !zB.meanDwell.significant);
-    assert.equal(c.summary.length, 2);
+    assert.ok(within(zA.medianDwell.ciDiff, 3), `median dwell CI ${zA.medianDwell.ciDiff}`);
+    assert.ok(within(zA.medianDwell.ciA, 4) && within(zA.medianDwell.ciB, 7), `median CIs ${zA.medianDwell.ciA} ${zA.medianDwell.ciB}`);
+    assert.ok(zA.visitRate.significant && zA.meanDwell.significant && zA.medianDwell.significant);
+    assert.ok(within(zB.visitRate.ciDiff, 0) && within(zB.meanDwell.ciDiff, 0) && within(zB.medianDwell.ciDiff, 0));
+    assert.ok(!zB.visitRate.significant && !zB.meanDwell.significant && !zB.medianDwell.significant);
+    assert.equal(c.summary.length, 3);
     assert.ok(c.summary.every((s) => s.includes("'A'") && !s.includes("'B'")), c.summary.join("\n"));
     assert.match(c.summary[0], /^Visits to 'A' rose from 300\.0 to 750\.0 per hour \(\+150%, 95% CI \+\d+% to \+\d+%\)\.$/);
     assert.match(c.summary[1], /^Mean dwell in 'A' rose from \d\.\d s to \d\.\d s \(\+\d+%, 95% CI/);
+    assert.match(c.summary[2], /^Median dwell in 'A' rose from \d\.\d s to \d\.\d s \(\+\d+%, 95% CI/);
 
     // Dwell maps per visitor-hour sum to 3600 s over the picture; the difference moves mass towards A.
     const total = (m: Float64Array) => m.reduce((s, x) => s + x, 0);
@@ -72,6 +75,7 @@ test("compare: CIs contain the true change, and the summary names only the zone 
     // Same seed, same answer.
     const again = await compare({ analytics: a, window: { toSeconds: 120 } }, { analytics: a, window: { fromSeconds: 120 } }, { seed: 7 });
     assert.deepEqual(again.zones[0].meanDwell.ciDiff, zA.meanDwell.ciDiff);
+    assert.deepEqual(again.zones[0].medianDwell.ciDiff, zA.medianDwell.ciDiff);
   } finally {
     a.close();
   }

@@ -30,6 +30,8 @@ test("the example config is valid and gets the defaults", () => {
   const c = loadCameraConfig(join(import.meta.dirname, "..", "data", "camera.example.json"));
   assert.equal(c.lines.length, 1);
   assert.equal(c.zones.length, 2);
+  assert.ok(Array.isArray(c.doc) && c.doc.length > 0, "the example documents itself in `doc`");
+  assert.equal(parseCameraConfig({ ...base, doc: "a note" }).doc, "a note");
   const d = parseCameraConfig(base);
   assert.equal(d.timezone, "UTC");
   assert.deepEqual(d.dayparts, { morning: [6, 12], afternoon: [12, 17], evening: [17, 24] });
@@ -53,6 +55,7 @@ test("validation errors name the file and the field", () => {
   assert.match(errorOf({ ...base, start: "18.05.2024 11:00" }), /start: needs an ISO local time/);
   assert.match(errorOf({ ...base, dayparts: { a: [6, 12], b: [11, 14] } }), /dayparts\.b: overlaps "a"/);
   assert.match(errorOf({ ...base, zones: [base.zones[0], base.zones[0]] }), /zones\[1\]\.name: repeats the name "A"/);
+  assert.match(errorOf({ ...base, doc: 7 }), /^cam\.json: doc: /);
 });
 
 test("file problems are one-line UserErrors naming the file", () => {

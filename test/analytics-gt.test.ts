@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCameraConfig } from "../loaders/config/camera.ts";
 import { readMotFile } from "../loaders/eval/mot-text.ts";
-import { lineCounts, openAnalytics, peopleInView, zoneSummary } from "../loaders/analytics/views.ts";
+import { lineCounts, openAnalytics, peopleInView, query, zoneOccupancy, zoneSummary } from "../loaders/analytics/views.ts";
 import type { TrackRow } from "../loaders/types.ts";
 import { writeRun } from "./analytics-fixtures.ts";
 import { tempDir } from "./helpers.ts";
@@ -106,6 +106,16 @@ test("ground truth: line counts, people per frame and zone dwell match plain loo
     const [summary] = await zoneSummary(a);
     assert.equal(summary.visits, zone.visits);
     assert.ok(Math.abs(summary.total_dwell_seconds - zone.dwell) < 1e-6, `${summary.total_dwell_seconds} vs ${zone.dwell}`);
+
+    // Occupancy over time integrates to the same dwell: per frame, customers inside x seconds per frame.
+    const [{ seconds, peak }] = await query<{ seconds: number; peak: number }>(a,
+      `SELECT sum(customers * dt_seconds)::DOUBLE AS seconds, max(customers)::INTEGER AS peak FROM zone_occupancy WHERE zone = 'shop front'`);
+    assert.ok(Math.abs(seconds - zone.dwell) < 1e-6, `occupancy integral ${seconds} vs ${zone.dwell}`);
+    const perSecond = await zoneOccupancy(a, 1);
+    assert.equal(perSecond.length, Math.ceil(frames / FPS));
+    assert.equal(Math.max(...perSecond.map((r) => r.peak_customers)), peak);
+    const meanOverBuckets = perSecond.reduce((s, r) => s + r.mean_customers * Math.min(1, frames / FPS - r.bucket_seconds), 0);
+    assert.ok(Math.abs(meanOverBuckets - zone.dwell) < 1e-6, "mean per 1 s bucket x bucket length = dwell");
   } finally {
     a.close();
   }

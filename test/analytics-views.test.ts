@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCameraConfig, wallClockToDate } from "../loaders/config/camera.ts";
 import {
-  dwellContours, dwellGrid, footfall, lineCounts, openAnalytics, peopleInView, query, windowWhere, zoneSummary,
+  dwellContours, dwellGrid, footfall, lineCounts, openAnalytics, peopleInView, query, windowWhere, zoneOccupancy, zoneSummary,
 } from "../loaders/analytics/views.ts";
+import { UserError } from "../loaders/errors.ts";
 import { trackRows, writeRun } from "./analytics-fixtures.ts";
 import { tempDir } from "./helpers.ts";
 
@@ -119,4 +120,49 @@ test("windowWhere is SQL over the shared window columns", () => {
     windowWhere({ start: new Date("2024-05-18T09:00:00Z"), toSeconds: 60, daypart: "o'clock", weekday: "weekday", segment: "a" }),
     "ts >= TIMESTAMPTZ '2024-05-18T09:00:00.000Z' AND t_seconds < 60 AND daypart = 'o''clock' AND NOT is_weekend AND segment = 'a'",
   );
+});
+
+test("a segments dataset by glob: camera=/date= folders, starts from the videos' file names", async () => {
+  const root = tempDir();
+  const rows = [...walkIn(1, 0), ...walkIn(2, 100)]; // first seen at 0 s and 20 s
+  for (const [date, stamp] of [["2024-05-18", "20240518_115950"], ["2024-05-20", "20240520_115950"]]) {
+    await writeRun(join(root, "camera=shop", `date=${date}`, stamp), rows, { fps: FPS, frames: 150, path: `/videos/shop_${stamp}.mp4` });
+  }
+  const a = await openAnalytics({ tracks: [join(root, "camera=shop", "date=*", "*", "tracks.parquet")], config });
+  try {
+    assert.deepEqual(a.segments.map((s) => [s.segment, s.start?.toISOString()]), [
+      ["20240518_115950", "2024-05-18T09:59:50.000Z"], ["20240520_115950", "2024-05-20T09:59:50.000Z"],
+    ]);
+    const visitors = async (w: Parameters<typeof footfall>[2]) => (await footfall(a, "hour", w)).reduce((s, r) => s + r.visitors, 0);
+    assert.equal(await visitors({}), 4);
+    assert.equal(await visitors({ weekday: "weekend", daypart: "morning" }), 1);
+    const hours = await query<{ bucket: string; visitors: number }>(a, `SELECT bucket, visitors FROM footfall_hour`);
+    assert.deepEqual(hours.map((r) => r.visitors), [1, 1, 1, 1]);
+    assert.equal((await query(a, `SELECT * FROM footfall_minute`)).length, 4, "each 30 s segment touches 2 clock minutes (11:59, 12:00)");
+  } finally {
+    a.close();
+  }
+  await assert.rejects(openAnalytics({ tracks: [join(root, "nowhere", "*", "tracks.parquet")], config }), (e: unknown) => e instanceof UserError && /matches no tracks\.parquet/.test(e.message));
+  await assert.rejects(openAnalytics({ tracks: [join(root, "missing")], config }), (e: unknown) => e instanceof UserError && /no such tracks file/.test(e.message));
+});
+
+test("zone occupancy: customers inside per frame and per bucket, staff left out", async () => {
+  const rows = [
+    ...trackRows(3, range(10, () => [450, 250]), FPS), // 2 s at the shelf from 0 s
+    ...trackRows(4, range(15, () => [460, 260]), FPS, 5), // 3 s at the shelf from 1 s
+    ...trackRows(1, range(20, () => [50, 50]), FPS), // born at the till: staff
+  ];
+  const dir = await writeRun(join(tempDir(), "occ"), rows, { fps: FPS, frames: 25 });
+  const a = await openAnalytics({ runs: [{ dir }], config });
+  try {
+    const shelf = await query<{ frame: number; customers: number }>(a, `SELECT frame, customers FROM zone_occupancy WHERE zone = 'shelf' ORDER BY frame`);
+    assert.deepEqual(shelf.map((r) => r.customers), [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+    const till = await query<{ n: number }>(a, `SELECT max(customers)::INTEGER AS n FROM zone_occupancy WHERE zone = 'till'`);
+    assert.equal(till[0].n, 0, "staff are not customers");
+    const perSecond = (await zoneOccupancy(a, 1)).filter((r) => r.zone === "shelf");
+    assert.deepEqual(perSecond.map((r) => [r.bucket_seconds, r.mean_customers, r.peak_customers]), [[0, 1, 1], [1, 2, 2], [2, 1, 1], [3, 1, 1], [4, 0, 0]]);
+    assert.deepEqual((await zoneOccupancy(a, 2, { fromSeconds: 2 })).filter((r) => r.zone === "shelf").map((r) => r.mean_customers), [1, 0]);
+  } finally {
+    a.close();
+  }
 });

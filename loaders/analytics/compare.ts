@@ -1,5 +1,5 @@
 // Before/after: two windows of one set of segments, or two sets of segments. Per zone, the visit
-// rate (customer visits per hour of footage) and the mean dwell per visit, each with a bootstrap
+// rate (customer visits per hour of footage) and the mean and median dwell per visit, each with a bootstrap
 // 95% CI that resamples visitors (a person's visits stay together), the CI of the change, a
 // difference dwell map, and a summary that names only the changes whose CI excludes zero.
 import { dwellGrid, query, windowWhere, type Analytics, type Window } from "./views.ts";
@@ -42,6 +42,8 @@ export interface ZoneComparison {
   visitRate: Estimate;
   /** Mean dwell per visit, seconds. */
   meanDwell: Estimate;
+  /** Median dwell per visit, seconds (robust to the odd person who stays very long). */
+  medianDwell: Estimate;
 }
 
 export interface DwellDifference {
@@ -84,6 +86,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (i - lo);
 }
 
+/** Median of the values (sorted in place); NaN when there are none. */
+function median(values: number[]): number {
+  return percentile(values.sort((x, y) => x - y), 0.5);
+}
+
 function interval(samples: number[]): Interval {
   const finite = samples.filter(Number.isFinite).sort((x, y) => x - y);
   return [percentile(finite, 0.025), percentile(finite, 0.975)];
@@ -97,6 +104,8 @@ interface SideData {
   /** [zone][visitor] */
   visits: Float64Array[];
   dwell: Float64Array[];
+  /** [zone][visitor]: that visitor's visit dwells, for medians. */
+  dwells: number[][][];
 }
 
 async function sideData(side: Side, zones: string[], fallbackLabel: string): Promise<SideData> {
@@ -107,8 +116,10 @@ async function sideData(side: Side, zones: string[], fallbackLabel: string): Pro
   const index = new Map(uids.map((u, i) => [u, i]));
   const visits = zones.map(() => new Float64Array(uids.length));
   const dwell = zones.map(() => new Float64Array(uids.length));
-  const rows = await query<{ uid: string; zone: string; n: number; dwell: number }>(a, `
-    SELECT uid, zone, count(*)::INTEGER AS n, sum(dwell_seconds)::DOUBLE AS dwell FROM zone_visits WHERE NOT staff AND ${where} GROUP BY ALL`);
+  const dwells = zones.map(() => uids.map((): number[] => []));
+  const rows = await query<{ uid: string; zone: string; n: number; dwell: number; dwells: number[] }>(a, `
+    SELECT uid, zone, count(*)::INTEGER AS n, sum(dwell_seconds)::DOUBLE AS dwell, list(dwell_seconds ORDER BY enter_t) AS dwells
+    FROM zone_visits WHERE NOT staff AND ${where} GROUP BY ALL`);
   for (const r of rows) {
     // a visit's window columns are those of its first observation, so its visitor is in `uids`
     const z = zones.indexOf(r.zone);
@@ -116,8 +127,9 @@ async function sideData(side: Side, zones: string[], fallbackLabel: string): Pro
     if (z < 0 || i === undefined) continue;
     visits[z][i] += r.n;
     dwell[z][i] += r.dwell;
+    dwells[z][i].push(...r.dwells);
   }
-  return { label: side.label ?? fallbackLabel, hours: seconds / 3600, visitors: uids.length, visits, dwell };
+  return { label: side.label ?? fallbackLabel, hours: seconds / 3600, visitors: uids.length, visits, dwell, dwells };
 }
 
 function estimate(a: number, b: number, sa: number[], sb: number[]): Estimate {
@@ -141,21 +153,25 @@ export async function compare(sideA: Side, sideB: Side, options: CompareOptions 
   // One bootstrap world per resample: visitors of each side drawn with replacement.
   const rate: [number[][], number[][]] = [zones.map(() => []), zones.map(() => [])];
   const mean: [number[][], number[][]] = [zones.map(() => []), zones.map(() => [])];
+  const middle: [number[][], number[][]] = [zones.map(() => []), zones.map(() => [])];
   for (let r = 0; r < resamples; r++) {
     [A, B].forEach((s, k) => {
       const n = s.visitors;
       const visits = new Float64Array(zones.length);
       const dwell = new Float64Array(zones.length);
+      const drawn: number[][] = zones.map(() => []);
       for (let d = 0; d < n; d++) {
         const i = Math.floor(random() * n);
         for (let z = 0; z < zones.length; z++) {
           visits[z] += s.visits[z][i];
           dwell[z] += s.dwell[z][i];
+          for (const x of s.dwells[z][i]) drawn[z].push(x);
         }
       }
       for (let z = 0; z < zones.length; z++) {
         rate[k][z].push(s.hours > 0 ? visits[z] / s.hours : NaN);
         mean[k][z].push(visits[z] > 0 ? dwell[z] / visits[z] : NaN);
+        middle[k][z].push(median(drawn[z]));
       }
     });
   }
@@ -167,6 +183,7 @@ export async function compare(sideA: Side, sideB: Side, options: CompareOptions 
       kind: zone.kind,
       visitRate: estimate(A.hours > 0 ? va / A.hours : NaN, B.hours > 0 ? vb / B.hours : NaN, rate[0][z], rate[1][z]),
       meanDwell: estimate(va > 0 ? sum(A.dwell[z]) / va : NaN, vb > 0 ? sum(B.dwell[z]) / vb : NaN, mean[0][z], mean[1][z]),
+      medianDwell: estimate(median(A.dwells[z].flat()), median(B.dwells[z].flat()), middle[0][z], middle[1][z]),
     };
   });
 
@@ -205,6 +222,7 @@ export function summarise(zones: readonly ZoneComparison[]): string[] {
   for (const z of zones) {
     if (z.visitRate.significant) lines.push(sentence(`Visits to '${z.zone}'`, z.visitRate, (x) => x.toFixed(1), (x) => `${x.toFixed(1)} per hour`));
     if (z.meanDwell.significant) lines.push(sentence(`Mean dwell in '${z.zone}'`, z.meanDwell, (x) => `${x.toFixed(1)} s`, (x) => `${x.toFixed(1)} s`));
+    if (z.medianDwell.significant) lines.push(sentence(`Median dwell in '${z.zone}'`, z.medianDwell, (x) => `${x.toFixed(1)} s`, (x) => `${x.toFixed(1)} s`));
   }
-  return lines.length ? lines : ["No zone's visit rate or mean dwell changed significantly (95% CI of every change includes zero)."];
+  return lines.length ? lines : ["No zone's visit rate, mean or median dwell changed significantly (95% CI of every change includes zero)."];
 }

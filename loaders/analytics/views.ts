@@ -10,8 +10,12 @@
 //   segment's start is unknown), local_ts (wall clock in the config's time zone), hour, daypart,
 //   is_weekend
 // For a view of spans (zone_visits, visitors) the window columns are those of the span's start.
-import { existsSync, readFileSync, renameSync } from "node:fs";
-import { basename, join } from "node:path";
+//
+// Views: tracks, customer_tracks, visitors, staff_uids, frames, people_in_view, events,
+// zone_visits, zone_occupancy, footfall_minute, footfall_hour; table macros footfall(width) and
+// dwell_grid(cell_px). The TypeScript metric functions below apply a window before aggregating.
+import { existsSync, readFileSync, renameSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { contours } from "d3-contour";
 import { parseCameraConfig, REST_DAYPART, segmentStart, type CameraConfig } from "../config/camera.ts";
@@ -134,11 +138,48 @@ function daypartMacro(config: CameraConfig): string {
   return `CREATE MACRO _daypart(h) AS CASE WHEN h IS NULL THEN NULL ${cases} ELSE ${sql.string(REST_DAYPART)} END`;
 }
 
-export async function openAnalytics(options: { runs: RunSource[]; config?: CameraConfig }): Promise<Analytics> {
+export interface AnalyticsSources {
+  /** Run directories (each with run.json and tracks.parquet), with their wall-clock starts. */
+  runs?: RunSource[];
+  /**
+   * tracks.parquet files, their run directories, or globs of either, e.g. a segments dataset
+   * `data/segments/camera=front/date=*\/*\/tracks.parquet`. Each match's run.json gives its start
+   * (`runStartOf`); name collisions between segments get a -2, -3 suffix.
+   */
+  tracks?: string[];
+  config?: CameraConfig;
+}
+
+/** Run directories named by files, directories or globs (expanded by DuckDB's glob()). */
+async function runsFromTracks(patterns: readonly string[], config?: CameraConfig): Promise<RunSource[]> {
+  const dirs: string[] = [];
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  try {
+    for (const pattern of patterns) {
+      if (!/[*?[]/.test(pattern)) {
+        if (!existsSync(pattern)) throw new UserError(`${pattern}: no such tracks file or run directory`);
+        dirs.push(statSync(pattern).isDirectory() ? pattern : dirname(pattern));
+        continue;
+      }
+      const files = (await conn.runAndReadAll(`SELECT file FROM glob(${sql.string(pattern)}) ORDER BY file`)).getRowObjectsJS() as { file: string }[];
+      const matches = files.map((f) => f.file).filter((f) => basename(f) === "tracks.parquet" || existsSync(join(f, "tracks.parquet")));
+      if (matches.length === 0) throw new UserError(`${pattern}: matches no tracks.parquet`);
+      for (const f of matches) dirs.push(basename(f) === "tracks.parquet" ? dirname(f) : f);
+    }
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+  return [...new Set(dirs)].map((dir) => ({ dir, start: runStartOf(dir, config) }));
+}
+
+export async function openAnalytics(options: AnalyticsSources): Promise<Analytics> {
   const config = options.config ?? parseCameraConfig({ camera: "camera" });
-  if (options.runs.length === 0) throw new UserError("no runs to analyse");
+  const runs = [...(options.runs ?? []), ...(options.tracks ? await runsFromTracks(options.tracks, config) : [])];
+  if (runs.length === 0) throw new UserError("no runs to analyse");
   const names = new Set<string>();
-  const segments: Segment[] = options.runs.map((run) => {
+  const segments: Segment[] = runs.map((run) => {
     const info = readRunJson(run.dir);
     let name = run.segment ?? basename(run.dir);
     for (let k = 2; names.has(name); k++) name = `${run.segment ?? basename(run.dir)}-${k}`;
@@ -270,10 +311,22 @@ async function createViews(a: Analytics): Promise<void> {
         v.segment || '/' || v.track_id IN (SELECT uid FROM staff_uids) AS staff,
         v.enter_t AS t_seconds, ${clockColumns(config, "v.enter_t")}
       FROM _zone_visits v JOIN segments USING (segment)`],
+    // Customers inside each zone per analysed frame (zero included). A person counts from the start
+    // of a (debounced) visit until it ends, so occupancy summed over frames x dt equals total dwell.
+    ["zone_occupancy", `
+      SELECT f.segment, f.frame, f.t_seconds, f.dt_seconds, f.ts, f.local_ts, f.hour, f.daypart, f.is_weekend, z.zone, z.kind,
+        count(v.uid)::INTEGER AS customers
+      FROM frames f CROSS JOIN zones z
+      LEFT JOIN zone_visits v ON v.segment = f.segment AND v.zone = z.zone AND NOT v.staff
+        AND f.t_seconds >= v.enter_t - 1e-6 AND f.t_seconds < v.exit_t - 1e-6
+      GROUP BY ALL`],
   ];
   for (const [name, body] of views) await conn.run(`CREATE VIEW ${name} AS ${body}`);
   await conn.run(`CREATE MACRO footfall(bucket_width) AS TABLE ${footfallSql("bucket_width", "true")}`);
   await conn.run(`CREATE MACRO dwell_grid(cell_px) AS TABLE ${dwellGridSql("cell_px", "true")}`);
+  // The two bucket widths pages ask for most; other widths and windows: footfall('15 minutes') or footfall().
+  await conn.run(`CREATE VIEW footfall_minute AS SELECT * FROM footfall('1 minute')`);
+  await conn.run(`CREATE VIEW footfall_hour AS SELECT * FROM footfall('1 hour')`);
 }
 
 // ---- metrics (each one SQL text shared by a DuckDB macro and a TypeScript function) ----
@@ -350,6 +403,28 @@ export function zoneSummary(a: Analytics, w: Window = {}): Promise<ZoneRow[]> {
       CASE WHEN z.kind = 'display' THEN (count(v.uid) FILTER (v.stopper))::INTEGER END AS stoppers,
       CASE WHEN z.kind = 'display' THEN (count(v.uid) FILTER (NOT v.stopper))::INTEGER END AS passers_by
     FROM zones z LEFT JOIN v USING (zone) GROUP BY z.zone, z.kind ORDER BY min(z.rowid)`);
+}
+
+export interface OccupancyRow {
+  zone: string;
+  segment: string;
+  /** Bucket start in seconds from the segment's video start, and its wall-clock instant (null when the start is unknown). */
+  bucket_seconds: number;
+  ts: Date | null;
+  /** Customers in the zone: mean over the bucket's analysed frames, and the most in one frame. */
+  mean_customers: number;
+  peak_customers: number;
+}
+
+/** Occupancy over time: customers in each zone per `bucketSeconds` of footage (default 1 s) in the window. */
+export function zoneOccupancy(a: Analytics, bucketSeconds = 1, w: Window = {}): Promise<OccupancyRow[]> {
+  if (!(bucketSeconds > 0)) throw new UserError(`occupancy bucket must be > 0 seconds (got ${bucketSeconds})`);
+  const b = Number(bucketSeconds);
+  return query<OccupancyRow>(a, `
+    SELECT zone, segment, (floor(t_seconds / ${b}) * ${b})::DOUBLE AS bucket_seconds, min(ts) AS ts,
+      avg(customers)::DOUBLE AS mean_customers, max(customers)::INTEGER AS peak_customers
+    FROM zone_occupancy WHERE ${windowWhere(w)}
+    GROUP BY zone, segment, floor(t_seconds / ${b}) ORDER BY segment, bucket_seconds, zone`);
 }
 
 export interface LineRow { line: string; in: number; out: number; net: number }

@@ -37,6 +37,8 @@ export const REST_DAYPART = "night";
 
 export const cameraConfigSchema = z
   .object({
+    /** Notes for people reading the file (JSON has no comments): a string or one string per line. Ignored. */
+    doc: z.union([z.string(), z.array(z.string())]).optional(),
     camera: z.string().min(1),
     start: z.string().regex(LOCAL_TIME, 'needs an ISO local time like "2024-05-18T11:00:00"').optional(),
     timezone: z.string().refine(isTimeZone, "is not an IANA time zone (e.g. Europe/Berlin)").default("UTC"),
