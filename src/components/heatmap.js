@@ -71,7 +71,8 @@ function paint(values, {cols, rows}, top, diverging) {
   const lut = colorTable(diverging);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(top > 0) || v === 0 || !Number.isFinite(v)) continue;
+    // d3.blur2's running sums leave ~1e-17 where nobody was: that is empty, not the scale's bottom
+    if (!(top > 0) || !(Math.abs(v) > top * 1e-9)) continue;
     // heat: square-root scale, matching the legend; difference: linear, symmetric
     const u = diverging ? Math.max(-1, Math.min(1, v / top)) : Math.sqrt(Math.min(1, v / top));
     const k = Math.round((diverging ? (u + 1) / 2 : u) * 255) * 4;
