@@ -33,6 +33,7 @@ export default {
     { name: "Motion", path: "/motion" },
     { name: "Compare", path: "/compare" },
     { name: "Sales", path: "/sales" },
+    { name: "Count audit", path: "/audit" },
   ],
   // links to "trajectories.html", not "trajectories": any static host serves them, no rewrite rules
   cleanUrls: false,

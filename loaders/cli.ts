@@ -18,6 +18,8 @@ import { openAnalytics, runStartOf, writeRunAnalytics } from "./analytics/views.
 import { formatHeadline, headline } from "./analytics/report.ts";
 import { expandVideoInputs, findRunDirs, planSegments, segmentStarts } from "./pipeline/segments.ts";
 import { probeVideo } from "./video/probe.ts";
+import { calibrate, formatCalibration } from "./count/calibrate.ts";
+import { readCalibration } from "./count/config.ts";
 
 function positiveInt(name: string) {
   return (v: string) => {
@@ -52,7 +54,7 @@ export function buildProgram(): Command {
     .requiredOption("--out <dir>", "output folder for the run")
     .option("--mot <file>", "also write tracks as MOTChallenge text (1-based frames, source pixels)")
     .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"), 1)
-    .option("--config <camera.json>", "camera config: lines, zones, start time")
+    .option("--config <camera.json>", "camera config: lines, zones, start time, count calibration")
     .option("--model <manifest.json>", "model manifest", undefined)
     .option("--input-size <WxH>", "model input size (multiples of 32); default keeps the video's aspect at 384 long side", size)
     .option("--score-threshold <p>", "minimum detection score", fraction)
@@ -73,6 +75,7 @@ Examples:
   smw analyze footage/2024-05-18/ --out runs/store --config camera.json   # a day of segments`)
     .action(async (inputs: string[], o) => {
       const config = o.config ? loadCameraConfig(o.config) : undefined;
+      const calibration = o.config ? readCalibration(o.config) : undefined;
       const videos = expandVideoInputs(inputs);
       if (videos.length > 1 && (o.mot || o.annotate)) throw new UserError("--mot and --annotate write one file for one video; analyse the files one by one to get one for each");
       if (o.blurPeople && !o.annotate) throw new UserError("--blur-people applies to the annotated video: add --annotate out.mp4");
@@ -99,6 +102,7 @@ Examples:
             chunkFrames: o.chunkFrames,
             threads: o.threads,
             segment: { name: plan.segment, camera: config?.camera ?? "camera", start: plan.start, timezone: config?.timezone ?? "UTC" },
+            calibration,
             onProgress: (p) => progress.update(p),
           });
         } finally {
@@ -248,12 +252,13 @@ Examples:
   smw watch /dev/video0 --out runs/webcam --duration 600 --rules alerts.json`)
     .action(async (input: string, o) => {
       const config = o.config ? loadCameraConfig(o.config) : undefined;
+      const calibration = o.config ? readCalibration(o.config) : undefined;
       const rules = o.rules ? loadAlertRules(o.rules) : undefined;
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
       const r = await watch({
         input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal,
-        analyze: (seg) => ({ stride: o.stride, segment: { name: seg.name, camera: config?.camera ?? "camera", start: seg.start, timezone: config?.timezone ?? "UTC" } }),
+        analyze: (seg) => ({ stride: o.stride, calibration, segment: { name: seg.name, camera: config?.camera ?? "camera", start: seg.start, timezone: config?.timezone ?? "UTC" } }),
         log: (line) => process.stderr.write(`${line}\n`),
         onSegment: async (seg) => {
           if (seg.error) return void process.stderr.write(`smw: warning: segment ${seg.name}: ${seg.error}\n`);
@@ -284,6 +289,37 @@ Examples:
     .action(async (o) => {
       const r = await publishSite({ runs: o.runs, out: o.out, camera: o.config, sales: o.sales, log: o.verbose ? (line) => process.stderr.write(`${line}\n`) : () => {} });
       console.log(`${r.pages.length} pages, ${r.files} files in ${r.seconds.toFixed(0)} s -> ${r.out} (open index.html from any static host)`);
+    });
+
+  program
+    .command("calibrate")
+    .description("fit this camera's people counting (detector input size, score threshold, count model) to labelled frames; store it in the camera config")
+    .requiredOption("--video <clip>", "a clip from the camera")
+    .requiredOption("--counts <labels>", "labelled frames: frame,count CSV (frames from 1, e.g. saved by the Count audit page), frame,x,y head points, or JSON")
+    .option("--roi <mask.png>", "counting region: PNG mask, white = counted (default: the whole picture)")
+    .option("--config <camera.json>", "camera config to store the calibration in (created when missing)", "camera.json")
+    .option("--input-sizes <list>", "model input sizes to try, e.g. 384x288,512x384 (default: 384 to 768 on the long side)")
+    .option("--json", "print the calibration as JSON")
+    .addHelpText("after", `
+At most 20 labelled frames are used, spread over the ones given; pick busy and quiet moments.
+smw analyze --config then counts with these settings, and smw report gives counts with intervals.
+
+Examples:
+  smw calibrate --video store.mp4 --counts demo-labels.csv --config camera.json
+  smw calibrate --video mall.mp4 --counts counts.csv --roi roi_mask.png --config mall.json`)
+    .action(async (o) => {
+      const inputSizes = o.inputSizes
+        ? String(o.inputSizes).split(",").map((v: string) => {
+            try {
+              return size(v.trim());
+            } catch {
+              throw new UserError(`--input-sizes: "${v}" must look like 384x288 (several separated by commas)`);
+            }
+          })
+        : undefined;
+      const say = o.json ? () => {} : (m: string) => process.stderr.write(`calibrate: ${m}\n`);
+      const r = await calibrate({ video: o.video, labels: o.counts, roi: o.roi, config: o.config, inputSizes, onProgress: say });
+      console.log(o.json ? JSON.stringify(r.calibration) : formatCalibration(r));
     });
 
   program

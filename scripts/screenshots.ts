@@ -20,6 +20,7 @@ export const SHOTS: Record<string, string> = {
   "/motion": "motion.png",
   "/compare": "compare.png",
   "/sales": "sales.png",
+  "/audit": "audit.png",
 };
 const WIDTH = 1280;
 

@@ -70,3 +70,22 @@ test("90% intervals hold the truth about 90% of the time when errors follow the 
   const coverage = inside / trials;
   assert.ok(coverage > 0.86 && coverage < 0.97, `coverage ${coverage}`);
 });
+
+test("the pages' window interval (src/components/count-interval.js) is the same rule as smw report's", async () => {
+  const { countInterval } = await import("../src/components/count-interval.js");
+  const { DEFAULT_CORRELATION_SECONDS, DEFAULT_DRIFT } = await import("../loaders/count/uncertainty.ts");
+  const r = { n: 18, mean: 0.7, sd: 2.3, mae: 1.9, rmse: 2.4 };
+  let seed = 3;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (const [frames, frameSeconds, smoothSeconds] of [[1, 0.04, 0], [40, 0.5, 1], [900, 0.2, 0], [30, 1, 3]] as const) {
+    const est = Array.from({ length: frames }, () => 20 + 10 * rand());
+    const ts = windowCountInterval(est, { residuals: r, frameSeconds, smoothSeconds });
+    const js = countInterval(est, { residuals: r, frameSeconds, smoothSeconds, drift: DEFAULT_DRIFT, correlationSeconds: DEFAULT_CORRELATION_SECONDS });
+    for (const k of ["value", "lo", "hi"] as const) assert.ok(Math.abs(ts[k] - js[k]) < 1e-6, `${k} ${ts[k]} vs ${js[k]} (${frames} frames)`);
+    const summed = countInterval({ sum: est.reduce((a, v) => a + v, 0), n: est.length }, { residuals: r, frameSeconds, smoothSeconds, drift: DEFAULT_DRIFT, correlationSeconds: DEFAULT_CORRELATION_SECONDS });
+    assert.ok(Math.abs(summed.hi - js.hi) < 1e-9);
+  }
+  const none = countInterval([3, 4, 5], { residuals: null, frameSeconds: 0.1, smoothSeconds: 0, drift: DEFAULT_DRIFT, correlationSeconds: DEFAULT_CORRELATION_SECONDS });
+  assert.equal(none.value, 4);
+  assert.ok(Number.isNaN(none.lo) && Number.isNaN(none.hi), "no calibration, no interval");
+});

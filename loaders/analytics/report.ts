@@ -1,6 +1,6 @@
 // The headline numbers of a window, and their terminal rendering for `smw report`.
 // Every figure is about customers: people the staff rules exclude are counted once, separately.
-import { query, windowWhere, zoneSummary, type Analytics, type Window, type ZoneRow } from "./views.ts";
+import { countEstimate, query, windowWhere, zoneSummary, type Analytics, type CountEstimate, type Window, type ZoneRow } from "./views.ts";
 
 export interface Headline {
   /** Seconds of footage in the window. */
@@ -17,6 +17,11 @@ export interface Headline {
   /** Customers in view: most in one frame, and the mean over the window's frames. */
   peakInView: number;
   meanInView: number;
+  /**
+   * People counted in the counting region (counts.parquet: static objects left out, the camera's
+   * calibrated count model), everyone including staff, with 90% intervals when calibrated.
+   */
+  counted: CountEstimate | null;
   zones: ZoneRow[];
 }
 
@@ -42,6 +47,7 @@ export async function headline(a: Analytics, w: Window = {}): Promise<Headline> 
     medianDwellSeconds: v.median,
     peakInView: f.peak ?? 0,
     meanInView: f.mean ?? 0,
+    counted: await countEstimate(a, w),
     zones: await zoneSummary(a, w),
   };
 }
@@ -59,6 +65,19 @@ function table(rows: string[][], rightAligned: boolean[]): string[] {
   return rows.map((r) => r.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd());
 }
 
+const range = (lo: number, hi: number, digits: number) => `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
+
+/** "mean 7.1 in view (90%: 6.2–8.0), 14.2 person-min (90%: 12.4–16.0)", or without calibration a note that there is no interval. */
+export function formatCounted(c: CountEstimate): string {
+  const m = c.meanInView, p = c.personSeconds;
+  const minutes = (v: number) => v / 60;
+  if (!c.calibrated || !Number.isFinite(m.lo)) {
+    return `mean ${m.value.toFixed(1)} in view, ${minutes(p.value).toFixed(1)} person-min (uncalibrated: no interval; see smw calibrate)`;
+  }
+  const pct = Math.round(m.level * 100);
+  return `mean ${m.value.toFixed(1)} in view (${pct}%: ${range(m.lo, m.hi, 1)}), ${minutes(p.value).toFixed(1)} person-min (${pct}%: ${range(minutes(p.lo), minutes(p.hi), 1)})`;
+}
+
 /** Terminal text: the headline figures, then one aligned row per zone. */
 export function formatHeadline(h: Headline): string {
   const lines = table(
@@ -67,7 +86,8 @@ export function formatHeadline(h: Headline): string {
       ["Visitors", `${h.visitors}${h.staffExcluded ? ` (${h.staffExcluded} staff excluded)` : ""}`],
       ["Line crossings", `${h.lineIn} in, ${h.lineOut} out`],
       ["Median time in view", formatDuration(h.medianDwellSeconds)],
-      ["Customers in view", `peak ${h.peakInView}, mean ${h.meanInView.toFixed(1)}`],
+      ["Customers in view", `peak ${h.peakInView}, mean ${h.meanInView.toFixed(1)} (tracked people)`],
+      ...(h.counted ? [["People counted", formatCounted(h.counted)]] : []),
     ],
     [false, false],
   );

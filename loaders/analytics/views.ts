@@ -23,6 +23,8 @@ import { UserError } from "../errors.ts";
 import { pointInPolygon, type FootPath } from "./geometry.ts";
 import { lineCrossings } from "./line-crossings.ts";
 import { zoneVisits } from "./zones.ts";
+import type { ResidualStats } from "../count/model.ts";
+import { windowCountInterval, type WindowCount } from "../count/uncertainty.ts";
 
 export interface RunSource {
   dir: string;
@@ -43,6 +45,8 @@ export interface Segment {
   width: number;
   height: number;
   framesAnalysed: number;
+  /** The run's people counting (counts.parquet), when it has one; `residuals` only when calibrated. */
+  counting?: { calibrated: boolean; residuals?: ResidualStats; smoothSeconds: number };
 }
 
 export interface Analytics {
@@ -98,6 +102,8 @@ interface RunJson {
   options?: { stride?: number };
   framesAnalysed?: number;
   segment?: { start?: string | null };
+  counting?: { calibrated: boolean; residuals?: ResidualStats; smoothSeconds: number };
+  outputs?: Record<string, string>;
 }
 
 /** The start smw analyze recorded for the segment (file name or back-to-back segments), else the config's rule. */
@@ -189,6 +195,9 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
       segment: name, dir: run.dir, start: run.start ?? null, fps: info.video.fps, stride, dt: stride / info.video.fps,
       width: info.video.width, height: info.video.height,
       framesAnalysed: info.framesAnalysed ?? Math.ceil(info.video.frameCount / stride),
+      counting: info.counting && existsSync(join(run.dir, "counts.parquet"))
+        ? { calibrated: info.counting.calibrated, residuals: info.counting.residuals, smoothSeconds: info.counting.smoothSeconds ?? 0 }
+        : undefined,
     };
   });
 
@@ -214,6 +223,13 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
       .join(" UNION ALL ");
     await conn.run(`CREATE VIEW _tracks AS SELECT r.*, r.segment || '/' || r.track_id AS uid, s.start, s.dt AS dt_seconds
       FROM (${union}) r JOIN segments s USING (segment)`);
+
+    // People counts per analysed frame (runs made before counts.parquet existed have none).
+    const counted = segments.filter((s) => s.counting);
+    const countsUnion = counted.length
+      ? counted.map((s) => `SELECT ${sql.string(s.segment)} AS segment, frame, t_seconds, boxes, estimate FROM read_parquet(${sql.string(join(s.dir, "counts.parquet"))})`).join(" UNION ALL ")
+      : `SELECT NULL::VARCHAR AS segment, NULL::INTEGER AS frame, NULL::DOUBLE AS t_seconds, NULL::INTEGER AS boxes, NULL::FLOAT AS estimate WHERE false`;
+    await conn.run(`CREATE VIEW _counts AS SELECT c.*, s.start, s.dt AS dt_seconds FROM (${countsUnion}) c JOIN segments s USING (segment)`);
 
     await computeEvents(a);
     await createViews(a);
@@ -321,6 +337,11 @@ async function createViews(a: Analytics): Promise<void> {
         AND f.t_seconds >= v.enter_t - 1e-6 AND f.t_seconds < v.exit_t - 1e-6
       GROUP BY ALL`],
   ];
+  views.push(
+    // People in the counting region per analysed frame: the count stage's estimate (calibrated
+    // model, static objects left out), everyone including staff.
+    ["counts", `SELECT segment, frame, t_seconds, dt_seconds, boxes, estimate, ${clockColumns(config, "t_seconds")} FROM _counts`],
+  );
   for (const [name, body] of views) await conn.run(`CREATE VIEW ${name} AS ${body}`);
   await conn.run(`CREATE MACRO footfall(bucket_width) AS TABLE ${footfallSql("bucket_width", "true")}`);
   await conn.run(`CREATE MACRO dwell_grid(cell_px) AS TABLE ${dwellGridSql("cell_px", "true")}`);
@@ -378,6 +399,42 @@ export interface InViewRow { segment: string; frame: number; t_seconds: number; 
 /** People in view per analysed frame (everyone, and customers only), frames with nobody included. */
 export function peopleInView(a: Analytics, w: Window = {}): Promise<InViewRow[]> {
   return query<InViewRow>(a, `SELECT segment, frame, t_seconds, ts, people, customers FROM people_in_view WHERE ${windowWhere(w)} ORDER BY segment, frame`);
+}
+
+export interface CountEstimate {
+  /** Segments in the window with people counts, and whether all of them are calibrated. */
+  calibrated: boolean;
+  frames: number;
+  /** People in view on average over the window's frames (the calibrated estimate), with its interval. */
+  meanInView: WindowCount;
+  /** Person-seconds in view (mean x footage seconds), with its interval. */
+  personSeconds: WindowCount;
+}
+
+/**
+ * The window's people count from counts.parquet, with an interval from the calibration's held-out
+ * residuals (loaders/count/uncertainty.ts). Without a calibration the interval is NaN: there is no
+ * honest error estimate, only the detector's count. Segments of one camera share one calibration;
+ * if they differ, the widest residual spread is used.
+ */
+export async function countEstimate(a: Analytics, w: Window = {}, level = 0.9): Promise<CountEstimate | null> {
+  const rows = await query<{ segment: string; estimate: number; dt_seconds: number }>(a,
+    `SELECT segment, estimate::DOUBLE AS estimate, dt_seconds FROM counts WHERE ${windowWhere(w)} ORDER BY segment, frame`);
+  if (rows.length === 0) return null;
+  const inWindow = new Set(rows.map((r) => r.segment));
+  const segs = a.segments.filter((s) => inWindow.has(s.segment));
+  const calibrated = segs.every((s) => s.counting?.calibrated && s.counting.residuals);
+  const residuals = calibrated
+    ? segs.map((s) => s.counting!.residuals!).reduce((x, y) => (y.sd > x.sd ? y : x))
+    : { n: 1, mean: 0, sd: NaN, mae: NaN, rmse: NaN };
+  const frameSeconds = rows.reduce((t, r) => t + r.dt_seconds, 0) / rows.length;
+  const smoothSeconds = Math.max(...segs.map((s) => s.counting?.smoothSeconds ?? 0));
+  const estimates = rows.map((r) => r.estimate);
+  const o = { residuals, frameSeconds, smoothSeconds, level };
+  const mean = windowCountInterval(estimates, o);
+  const sum = windowCountInterval(estimates, { ...o, kind: "sum" });
+  const scale = (c: WindowCount): WindowCount => ({ ...c, value: c.value * frameSeconds, lo: c.lo * frameSeconds, hi: c.hi * frameSeconds, sd: c.sd * frameSeconds });
+  return { calibrated, frames: rows.length, meanInView: mean, personSeconds: scale(sum) };
 }
 
 export interface ZoneRow {

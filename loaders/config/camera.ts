@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
+import { calibrationSchema } from "../count/config.ts";
 
 const point = z.tuple([z.number().finite(), z.number().finite()]);
 
@@ -64,6 +65,8 @@ export const cameraConfigSchema = z
     lineCrossing: z.object({ minFramesOnSide: z.number().int().min(1).default(3) }).strict().default({}),
     zoneDebounceSeconds: z.number().min(0).default(1),
     stopperSeconds: z.number().min(0).default(3),
+    /** Counting settings fitted by `smw calibrate` (loaders/count/config.ts). */
+    calibration: calibrationSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -26,6 +26,9 @@ export interface CountStageOptions {
   suppressStatic?: boolean;
 }
 
+/** A frame's evidence and count; `static` and `counted` (1 per box, in detection order) are valid until the next update. */
+export type CountedFrame = FrameEvidence & { boxes: number; counted: Uint8Array };
+
 /** One row of counts.parquet. */
 export interface CountRow {
   frame: number;
@@ -63,6 +66,7 @@ export class CountStage {
   readonly smoothSeconds: number;
   readonly model: CountModel;
   private readonly rows: { frame: number; t: number; boxes: number; foreground: number }[] = [];
+  private countedFlags = new Uint8Array(64);
 
   constructor(private readonly o: CountStageOptions) {
     const [iw, ih] = o.inputSize;
@@ -79,14 +83,24 @@ export class CountStage {
    * candidate box. Returns the frame's evidence; `static` (1 per static box, in `dets` order) is
    * valid until the next call.
    */
-  update(frame: number, t: number, pixels: Uint8Array, dets: Detections): FrameEvidence & { boxes: number } {
-    const ev = this.filter.update(frame, pixels, "BGR", dets);
+  update(frame: number, t: number, pixels: Uint8Array, dets: Detections): CountedFrame {
+    return this.tally(frame, t, this.filter.update(frame, pixels, "BGR", dets), dets);
+  }
+
+  /** Same as `update` for a frame already in luma at the grid size (the motion stage's `gray`: no second conversion). */
+  updateGray(frame: number, t: number, gray: Float32Array, dets: Detections): CountedFrame {
+    return this.tally(frame, t, this.filter.evaluate(frame, gray, dets), dets);
+  }
+
+  private tally(frame: number, t: number, ev: FrameEvidence, dets: Detections): CountedFrame {
+    if (this.countedFlags.length < dets.count) this.countedFlags = new Uint8Array(2 * dets.count);
+    const counted = this.countedFlags.subarray(0, dets.count);
     const boxes = countBoxes(dets, {
       scoreThreshold: this.scoreThreshold, roi: this.o.roi, videoWidth: this.o.sourceWidth, videoHeight: this.o.sourceHeight,
       staticFlags: this.suppressStatic ? ev.static : undefined,
-    });
+    }, counted);
     this.rows.push({ frame, t, boxes, foreground: ev.sceneForeground });
-    return { ...ev, boxes };
+    return { ...ev, boxes, counted };
   }
 
   /**
@@ -111,7 +125,8 @@ export class CountStage {
     return this.filter.staticTracks(trackRows);
   }
 
-  summary(trackRows: TrackRow[] = []): CountingSummary {
+  /** `staticTracks`: the ids `staticTracks(trackRows)` returned, when already known. */
+  summary(trackRows: TrackRow[] = [], staticTracks?: Set<number>): CountingSummary {
     return {
       calibrated: !!this.o.calibration,
       scoreThreshold: this.scoreThreshold,
@@ -120,7 +135,7 @@ export class CountStage {
       model: this.model,
       residuals: this.o.calibration?.residuals,
       roi: this.o.roiPath,
-      static: this.filter.summary(trackRows),
+      static: this.filter.summary(trackRows, staticTracks),
     };
   }
 }

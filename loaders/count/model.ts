@@ -65,13 +65,18 @@ export interface FrameFeatures {
 export function countBoxes(
   dets: Detections,
   o: { scoreThreshold: number; roi?: RoiMask; videoWidth: number; videoHeight: number; staticFlags?: ArrayLike<number> },
+  /** When given (>= dets.count entries): 1 for each box that counts, 0 otherwise. */
+  counted?: Uint8Array,
 ): number {
   let n = 0;
   for (let i = 0; i < dets.count; i++) {
-    if (dets.scores[i] < o.scoreThreshold) continue;
-    if (o.staticFlags && o.staticFlags[i]) continue;
-    const [hx, hy] = headPoint(dets.boxes, i);
-    if (roiContains(o.roi, hx, hy, o.videoWidth, o.videoHeight)) n++;
+    let yes = dets.scores[i] >= o.scoreThreshold && !(o.staticFlags && o.staticFlags[i]);
+    if (yes) {
+      const [hx, hy] = headPoint(dets.boxes, i);
+      yes = roiContains(o.roi, hx, hy, o.videoWidth, o.videoHeight);
+    }
+    if (yes) n++;
+    if (counted) counted[i] = yes ? 1 : 0;
   }
   return n;
 }

@@ -148,8 +148,8 @@ export class StaticFilter {
     return staticTrackIds(rows, this.staticBoxes, this.opts);
   }
 
-  summary(rows: TrackRow[] = []): StaticSummary {
-    const ids = [...this.staticTracks(rows)].sort((a, b) => a - b);
+  summary(rows: TrackRow[] = [], known?: Set<number>): StaticSummary {
+    const ids = [...(known ?? this.staticTracks(rows))].sort((a, b) => a - b);
     const { maxForeground, levels, minMove, longStaticSeconds } = this.opts;
     return {
       detections: this.seen,

@@ -18,6 +18,8 @@ import { FrameStream, type StreamEnd } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { sampleFrames } from "../video/sample-frames.ts";
 import { writeMotFile } from "../eval/mot-text.ts";
+import type { LoadedCalibration } from "../count/config.ts";
+import { COUNT_SCHEMA, CountStage, type CountingSummary } from "../count/count-stage.ts";
 
 export interface AnalyzeOptions {
   video: string;
@@ -45,6 +47,11 @@ export interface AnalyzeOptions {
   resume?: boolean;
   /** Where this video sits in a camera's day: recorded in run.json for the analytics. */
   segment?: SegmentInfo;
+  /**
+   * The camera's counting calibration (`smw calibrate`, read from the camera config): its model
+   * input size becomes the analysis size, and people counts use its threshold, region and model.
+   */
+  calibration?: LoadedCalibration;
   onProgress?: (p: Progress) => void;
 }
 
@@ -68,6 +75,8 @@ export interface StageTimings {
   detect: number;
   track: number;
   motion: number;
+  /** Static-object flags and people counts (on the motion stage's grid). */
+  count: number;
   write: number;
   total: number;
 }
@@ -88,6 +97,8 @@ export interface RunSummary {
   motion: { width: number; height: number; cellPixels: number; frames: number };
   background: { width: number; height: number; samples: number };
   segment?: { name: string; camera: string; start: string | null; timezone: string };
+  /** People counts per frame (counts.parquet) and static-object suppression. */
+  counting: CountingSummary;
   /** Set when the input was damaged mid-way: what was decoded before is kept. */
   partial?: { error: string; lastFrame: number; lastSeconds: number };
   outputs: Record<string, string>;
@@ -107,8 +118,11 @@ export const CHUNK_FRAMES = 500;
 /** Lowest detection score ByteTrack's second association stage looks at. */
 export const BYTETRACK_LOW_SCORE = 0.1;
 
+// `static`: the box matches the people-free plate (a mannequin, a poster); `counted`: the box is
+// one of the frame's people count (count threshold, head in the counting region, not static).
 export const DETECTION_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["class", "VARCHAR"],
+  ["static", "BOOLEAN"], ["counted", "BOOLEAN"],
 ];
 export const TRACK_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["track_id", "INTEGER"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["interpolated", "BOOLEAN"],
@@ -131,20 +145,28 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   ensureWritableDir(out);
   const manifest = loadManifest(opts.model ?? DEFAULT_MANIFEST);
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
-  const [iw, ih] = opts.inputSize ?? chooseInputSize(manifest, video.width, video.height);
+  const cal = opts.calibration?.calibration;
+  const [iw, ih] = opts.inputSize ?? cal?.inputSize ?? chooseInputSize(manifest, video.width, video.height);
+  const k = manifest.input.multipleOf;
+  if (iw % k || ih % k) throw new UserError(`input size ${iw}x${ih}: both sides must be multiples of ${k} for ${manifest.name}`);
   const trackerName = opts.tracker ?? "bytetrack";
+  // Tracking keeps the detection threshold (tuned on the MOT benchmarks); a calibration sets
+  // only the threshold people counts use, which is often lower in a crowd.
   const scoreThreshold = opts.scoreThreshold ?? DETECTOR_DEFAULTS.scoreThreshold;
+  const countThreshold = cal?.scoreThreshold ?? scoreThreshold;
   const classes = opts.classes ?? DETECTOR_DEFAULTS.classes;
   // ByteTrack's second stage needs the low-score boxes a detection threshold would drop: the
-  // detector decodes down to the tracker's floor, detections.parquet keeps only confident ones.
-  const decodeFloor = trackerName === "bytetrack" ? Math.min(scoreThreshold, BYTETRACK_LOW_SCORE) : scoreThreshold;
+  // detector decodes down to the tracker's floor, detections.parquet keeps only the boxes that
+  // reach the detection or the count threshold.
+  const keepThreshold = Math.min(scoreThreshold, countThreshold);
+  const decodeFloor = trackerName === "bytetrack" ? Math.min(keepThreshold, BYTETRACK_LOW_SCORE) : keepThreshold;
   const detector = await Detector.load(manifest, { inputSize: [iw, ih], scoreThreshold: decodeFloor, classes, threads: opts.threads });
   // Both trackers count time in source frames (FrameInfo.frame), so ByteTrack gets the source
   // frame rate; the centroid tracker's distance gate is per update, so it grows with the stride.
   const tracker = trackerName === "bytetrack"
     ? createTracker("bytetrack", { fps: video.fps, highThresh: scoreThreshold, lowThresh: decodeFloor, trackBufferSeconds: TRACK_BUFFER_SECONDS })
     : createTracker("centroid", { maxDistance: 50 * stride, minScore: scoreThreshold });
-  const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, write: 0, total: 0 };
+  const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, count: 0, write: 0, total: 0 };
   const chunkFrames = Math.max(1, Math.floor(opts.chunkFrames ?? CHUNK_FRAMES));
 
   const releaseLock = lockRun(out);
@@ -160,13 +182,17 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const motionFactor = MOTION_GRID_FACTOR;
     const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, Math.floor(iw / motionFactor), Math.floor(ih / motionFactor));
     const motion = new MotionAccumulator(iw, ih, plateGray, { factor: motionFactor });
+    const counter = new CountStage({
+      inputSize: [iw, ih], sourceWidth: video.width, sourceHeight: video.height, plateGray, scoreThreshold: countThreshold,
+      calibration: cal, roi: opts.calibration?.roi, roiPath: opts.calibration?.roiPath,
+    });
     writeRgbPng(join(out, "background.png"), plate, pw, ph);
     timings.background = (performance.now() - tb) / 1000;
 
     const db = await DuckDBInstance.create(":memory:");
     const conn = await db.connect();
     const partsDir = join(out, ".parts");
-    const identity = runIdentity(video.path, { model: manifest.path, inputSize: [iw, ih], stride, trackerName, scoreThreshold, decodeFloor, classes });
+    const identity = runIdentity(video.path, { model: manifest.path, inputSize: [iw, ih], stride, trackerName, scoreThreshold, decodeFloor, classes, calibration: cal ?? null, roi: opts.calibration?.roiPath ?? null });
     const previous = opts.resume ? readCheckpoint(partsDir) : undefined;
     if (opts.resume && !previous) process.stderr.write(`smw: ${out}: nothing to resume, starting from the first frame\n`);
     if (previous && previous.identity !== identity) {
@@ -178,6 +204,10 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const detWriter = await ParquetWriter.open(conn, {
       table: "detections", schema: DETECTION_SCHEMA, file: join(out, "detections.parquet"), partsDir,
       chunkRows: Number.MAX_SAFE_INTEGER, existingParts: previous?.parts,
+    });
+    const countWriter = await ParquetWriter.open(conn, {
+      table: "counts_raw", schema: COUNT_RAW_SCHEMA, file: join(partsDir, "counts-raw.parquet"), partsDir,
+      chunkRows: Number.MAX_SAFE_INTEGER, existingParts: previous?.countParts,
     });
     let trackRows: TrackRow[] = [];
     let analysed = 0;
@@ -199,6 +229,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       analysed = previous.framesAnalysed;
       lastFrame = previous.lastFrame;
       await replayTracker(conn, await detWriter.relation(), manifest.classes, tracker, { stride, lastFrame, fps: video.fps }, onTracked);
+      await restoreCounts(conn, await countWriter.relation(), await detWriter.relation(), counter);
     }
 
     const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24", startFrame: previous ? lastFrame + stride : 0 });
@@ -216,28 +247,33 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       onTracked(tracker.update(dets, { frame, t }), frame, t);
       const tc = performance.now();
       motion.add(data, "BGR");
+      const td0 = performance.now();
+      const ev = counter.updateGray(frame, t, motion.gray, dets);
       const td = performance.now();
       const b = dets.boxes;
       for (let i = 0; i < dets.count; i++) {
-        detWriter.append([frame, t, b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], dets.scores[i], detector.classNames[dets.classes[i]]]);
+        detWriter.append([frame, t, b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], dets.scores[i], detector.classNames[dets.classes[i]], ev.static[i] === 1, ev.counted[i] === 1]);
       }
+      countWriter.append([frame, t, ev.boxes, ev.sceneForeground]);
       analysed++;
       lastFrame = frame;
       lastSeconds = t;
       if (++sinceCommit >= chunkFrames) {
         await detWriter.commit();
-        writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, motionFrames: motion.frames }, motion.grid);
+        await countWriter.commit();
+        writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, countParts: countWriter.partNames, motionFrames: motion.frames }, motion.grid);
         sinceCommit = 0;
       }
       const te = performance.now();
       timings.detect += tb2 - ta;
       timings.track += tc - tb2;
-      timings.motion += td - tc;
+      timings.motion += td0 - tc;
+      timings.count += td - td0;
       timings.write += te - td;
       opts.onProgress?.({ framesDone: analysed, framesTotal, elapsed: (te - t0) / 1000 });
       tWait = performance.now();
     }
-    for (const k of ["decode", "detect", "track", "motion"] as const) timings[k] /= 1000;
+    for (const k of ["decode", "detect", "track", "motion", "count"] as const) timings[k] /= 1000;
     if (analysed === 0) {
       throw new UserError(`${video.path}: no frame could be decoded (${frames.end.error ?? "ffmpeg produced no pictures"}); check the file plays, or re-encode it with ffmpeg`);
     }
@@ -247,7 +283,16 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
     if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
     for (const r of trackRows) r.t = frameTimes.get(r.frame) ?? r.t;
-    await detWriter.finish((rel) => `SELECT * FROM ${rel} WHERE score >= ${scoreThreshold} ORDER BY frame, score DESC`);
+    // Tracks that never move and match the plate are scenery: out of tracks (so of dwell and
+    // footfall), named in run.json.
+    const staticTracks = counter.staticTracks(trackRows);
+    const counting = counter.summary(trackRows, staticTracks);
+    if (staticTracks.size) trackRows = trackRows.filter((r) => !staticTracks.has(r.trackId));
+    await detWriter.finish((rel) => `SELECT * FROM ${rel} WHERE score >= ${keepThreshold} ORDER BY frame, score DESC`);
+    const cw = await ParquetWriter.open(conn, { table: "counts", schema: COUNT_SCHEMA, file: join(out, "counts.parquet"), partsDir, orderBy: "frame" });
+    for (const r of counter.counts()) cw.append([r.frame, r.t, r.boxes, r.foreground, r.estimate]);
+    await cw.finish();
+    countWriter.discard();
     const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
     for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
     await trackWriter.finish();
@@ -276,10 +321,12 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
       background: { width: pw, height: ph, samples: samples.frames.length },
       segment: opts.segment ? { ...opts.segment, start: opts.segment.start?.toISOString() ?? null } : undefined,
+      counting,
       partial: partialResult(frames.end, lastFrame, lastSeconds, video.fps),
       outputs: {
         detections: "detections.parquet",
         tracks: "tracks.parquet",
+        counts: "counts.parquet",
         background: "background.png",
         motionHeatmap: "motion_heatmap.png",
         motionGrid: "motion.parquet",
@@ -292,6 +339,17 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   } finally {
     releaseLock();
   }
+}
+
+/** What the count stage commits per analysed frame, so a resumed run can restore it (the estimate needs the whole run). */
+const COUNT_RAW_SCHEMA: Schema = [["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["boxes", "INTEGER"], ["foreground", "FLOAT"]];
+
+/** Gives the count stage back the frames committed before an interruption, with each frame's static boxes. */
+async function restoreCounts(conn: DuckDBConnection, countRel: string, detRel: string, counter: CountStage): Promise<void> {
+  const rows = (await conn.runAndReadAll(`SELECT frame, t_seconds, boxes, foreground FROM ${countRel} ORDER BY frame`)).getRowObjectsJS() as { frame: number; t_seconds: number; boxes: number; foreground: number }[];
+  const st = (await conn.runAndReadAll(`SELECT frame, list([x1, y1, x2, y2] ORDER BY score DESC) AS b FROM ${detRel} WHERE static GROUP BY frame`)).getRowObjectsJS() as { frame: number; b: number[][] }[];
+  const byFrame = new Map(st.map((r) => [r.frame, r.b.flat()]));
+  for (const r of rows) counter.restore({ frame: r.frame, t: r.t_seconds, boxes: r.boxes, foreground: r.foreground }, byFrame.get(r.frame));
 }
 
 /** Feeds the committed candidate boxes back through a fresh tracker, frame by frame, as the interrupted run did. */

@@ -13,6 +13,8 @@ export interface Checkpoint {
   framesAnalysed: number;
   /** Part files (names inside the parts folder) holding every committed detection row. */
   parts: string[];
+  /** Part files of the count stage's per-frame rows. */
+  countParts?: string[];
   motionFrames: number;
 }
 

@@ -101,7 +101,8 @@ export class MotionAccumulator {
   readonly height: number;
   readonly factor: number;
   frames = 0;
-  private readonly gray: Float32Array;
+  /** Luma of the last added frame at the grid size, unblurred (the count stage reads it). */
+  readonly gray: Float32Array;
   private readonly tmp: Float32Array;
   private readonly blurred: Float32Array;
   private readonly plate: Float32Array;

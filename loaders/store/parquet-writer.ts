@@ -94,6 +94,13 @@ export class ParquetWriter {
     return `(SELECT * FROM read_parquet([${this.parts.map(sqlString).join(", ")}]))`;
   }
 
+  /** Closes a writer whose rows are no longer needed (a run's scratch table), removing its parts. */
+  discard(): void {
+    this.appender!.closeSync();
+    for (const p of this.parts) rmSync(p, { force: true });
+    this.parts = [];
+  }
+
   /** Writes the final Parquet file (optionally through a SQL transform of the relation) and removes the parts. */
   async finish(transform?: (relation: string) => string): Promise<void> {
     const rel = await this.relation();

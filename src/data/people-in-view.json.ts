@@ -1,16 +1,25 @@
-// people-in-view.json: how many people the tracker and the detector see in each analysed
+// people-in-view.json: how many people the tracker and the count stage see in each analysed
 // frame. Long videos are averaged into at most MAX_BINS time bins (with the bin's maximum
 // kept), so the page gets the same small file for a 7-second clip and a day of footage.
-// Columnar: parallel arrays t (bin start, s), tracks, detections, tracksMax, and customers
-// (tracked people the analytics engine does not count as staff; its people_in_view view).
+// Columnar: parallel arrays t (bin start, s), tracks, tracksMax, customers (tracked people the
+// analytics engine does not count as staff; its people_in_view view), counted (the count
+// stage's estimate: counts.parquet, static objects left out, the camera's calibrated model) and
+// countedFrames (analysed frames per bin). `counting` holds what a window's count interval
+// needs (src/components/count-interval.js); `residuals` is null for an uncalibrated run.
 import { peopleInView } from "../../loaders/analytics/views.ts";
+import { DEFAULT_CORRELATION_SECONDS, DEFAULT_DRIFT } from "../../loaders/count/uncertainty.ts";
 import { openRunAnalytics } from "./_lib/analytics.ts";
 import { emitJson, openRun } from "./_lib/run.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 const MAX_BINS = 1500;
 
 const run = await openRun();
 const { video, options, framesAnalysed } = run.info;
+const counting = (run.info as typeof run.info & { counting?: { calibrated: boolean; residuals?: unknown; smoothSeconds?: number } }).counting;
+const hasCounts = existsSync(join(run.dir, "counts.parquet"));
+if (hasCounts) await run.con.run(`CREATE VIEW counts AS SELECT * FROM read_parquet('${join(run.dir, "counts.parquet").replaceAll("'", "''")}')`);
 const stride = Math.max(1, options.stride || 1);
 const [{ last }] = (await run.rows(`
   SELECT greatest(${video.frameCount - 1}, coalesce((SELECT max(frame) FROM tracks), 0),
@@ -19,12 +28,13 @@ const bin = stride * Math.max(1, Math.ceil(Math.max(framesAnalysed, (last + 1) /
 const series = await run.columns(`
   WITH frames AS (SELECT unnest(generate_series(0, ${last}, ${stride})) AS frame),
   tc AS (SELECT frame, count(*) AS n FROM tracks GROUP BY frame),
-  dc AS (SELECT frame, count(*) AS n FROM detections GROUP BY frame)
+  cc AS (${hasCounts ? "SELECT frame, estimate FROM counts" : "SELECT frame, count(*) FILTER (score >= " + Number(run.info.model.scoreThreshold) + ") AS estimate FROM detections GROUP BY frame"})
   SELECT round(min(f.frame) / ${video.fps}, 3)::DOUBLE AS t,
     round(avg(coalesce(tc.n, 0)), 3)::DOUBLE AS tracks,
-    round(avg(coalesce(dc.n, 0)), 3)::DOUBLE AS detections,
-    max(coalesce(tc.n, 0))::INTEGER AS tracksMax
-  FROM frames f LEFT JOIN tc USING (frame) LEFT JOIN dc USING (frame)
+    max(coalesce(tc.n, 0))::INTEGER AS tracksMax,
+    round(avg(coalesce(cc.estimate, 0)), 3)::DOUBLE AS counted,
+    count(*)::INTEGER AS countedFrames
+  FROM frames f LEFT JOIN tc USING (frame) LEFT JOIN cc USING (frame)
   GROUP BY f.frame // ${bin}
   ORDER BY t`);
 run.close();
@@ -43,4 +53,17 @@ for (const f of frames) {
 }
 const customers = sums.map((s, k) => (counts[k] ? Math.round((s / counts[k]) * 1000) / 1000 : 0));
 
-await emitJson({ fps: video.fps, binSeconds: bin / video.fps, ...series, customers });
+await emitJson({
+  fps: video.fps,
+  binSeconds: bin / video.fps,
+  ...series,
+  customers,
+  counting: {
+    calibrated: !!counting?.calibrated,
+    residuals: counting?.calibrated ? counting.residuals : null,
+    smoothSeconds: counting?.smoothSeconds ?? 0,
+    frameSeconds: stride / video.fps,
+    drift: DEFAULT_DRIFT,
+    correlationSeconds: DEFAULT_CORRELATION_SECONDS,
+  },
+});
