@@ -43,7 +43,7 @@ test("a run killed mid-way and resumed gives the same tables as an uninterrupted
   const run = JSON.parse(readFileSync(join(killed, "run.json"), "utf8"));
   assert.equal(run.options.resumedFromFrame, cp.lastFrame);
   assert.equal(run.framesAnalysed, 179);
-  for (const f of ["detections.parquet", "tracks.parquet", "motion.parquet"]) {
+  for (const f of ["detections.parquet", "tracks.parquet", "motion.parquet", "counts.parquet"]) {
     assert.equal(await differingRows(whole, killed, f), 0, `${f} differs from the uninterrupted run`);
   }
 });
