@@ -44,20 +44,41 @@ export function writeCalibration(configPath: string, calibration: CountCalibrati
   const config = readConfigObject(configPath);
   // a new config needs a camera id to be a valid --config for smw analyze
   if (config.camera === undefined) config.camera = basename(calibration.source.video).replace(/\.[^.]+$/, "") || "camera";
-  const stored: CountCalibration = { ...calibration };
-  if (calibration.roi) {
-    const abs = resolve(calibration.roi);
+  // paths relative to the config when they sit beside it (a config kept with its footage moves with it), else absolute
+  const near = (path: string) => {
+    const abs = resolve(path);
     const rel = relative(dirname(resolve(configPath)), abs);
-    stored.roi = isAbsolute(rel) || rel.startsWith("..") ? abs : rel; // relative only when it sits beside the config
-  }
+    return isAbsolute(rel) || rel.startsWith("..") ? abs : rel;
+  };
+  const stored: CountCalibration = { ...calibration, source: { ...calibration.source, video: near(calibration.source.video), labels: near(calibration.source.labels) } };
+  if (calibration.roi) stored.roi = near(calibration.roi);
   config.calibration = stored;
   const tmp = `${configPath}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(config, null, 2) + "\n");
+    writeFileSync(tmp, readableJson(config) + "\n");
     renameSync(tmp, configPath);
   } catch (e) {
     throw new UserError(`${configPath}: cannot write the camera config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+}
+
+/**
+ * JSON for people who edit the file too: objects indented, but arrays of plain values (points,
+ * polygons, weights, frame lists) kept on one line when they fit.
+ */
+export function readableJson(value: unknown, indent = ""): string {
+  const flat = (v: unknown): boolean => v === null || typeof v !== "object" || (Array.isArray(v) && v.every(flat));
+  if (Array.isArray(value) && value.every(flat)) {
+    const line = JSON.stringify(value).replaceAll(",", ", ");
+    if (line.length + indent.length <= 110) return line;
+  }
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = indent + "  ";
+  const items = Array.isArray(value)
+    ? value.map((v) => inner + readableJson(v, inner))
+    : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${readableJson(v, inner)}`);
+  if (items.length === 0) return Array.isArray(value) ? "[]" : "{}";
+  return Array.isArray(value) ? `[\n${items.join(",\n")}\n${indent}]` : `{\n${items.join(",\n")}\n${indent}}`;
 }
 
 export interface LoadedCalibration {
