@@ -22,7 +22,7 @@ if (clips.length === 0) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}; median of ${runs} runs`);
-const rows: string[][] = [["clip", "stride", "frames", "decode fps", "detect fps", "track fps", "motion fps", "overall fps", "peak RSS MB", "CPU %"]];
+const rows: string[][] = [["clip", "stride", "frames", "decode fps", "detect fps", "track fps", "motion fps", "count fps", "overall fps", "peak RSS MB", "CPU %"]];
 for (const clip of clips) {
   for (const stride of strides) {
     const results = Array.from({ length: runs }, () =>
@@ -38,6 +38,7 @@ for (const clip of clips) {
       stageFps("detect"),
       stageFps("track"),
       stageFps("motion"),
+      stageFps("count"),
       median(results.map((r) => f / r.timings.total)).toFixed(1),
       median(results.map((r) => r.maxRssMB)).toFixed(0),
       median(results.map((r) => (100 * r.cpuSeconds) / r.wall)).toFixed(0),

@@ -179,7 +179,7 @@ Examples:
 
   program
     .command("export")
-    .description("write a run's tables as CSV for spreadsheets: per-track summary, footfall per interval, line events, zone visits, alerts")
+    .description("write a run's tables as CSV for spreadsheets: per-track summary, footfall per interval, people counted per frame, line events, zone visits, alerts")
     .argument("<run>", "run folder of smw analyze")
     .requiredOption("--out <dir>", "folder for the CSV files")
     .addOption(new Option("--format <format>", "file format").choices(["csv"]).default("csv"))
@@ -317,8 +317,25 @@ Examples:
             }
           })
         : undefined;
-      const say = o.json ? () => {} : (m: string) => process.stderr.write(`calibrate: ${m}\n`);
-      const r = await calibrate({ video: o.video, labels: o.counts, roi: o.roi, config: o.config, inputSizes, onProgress: say });
+      // one progress bar per detector pass (cached passes finish at once)
+      let bar: ReturnType<typeof progressReporter> | undefined;
+      let t0 = performance.now();
+      const say = (m: string) => {
+        bar?.stop();
+        t0 = performance.now();
+        if (o.json) return;
+        if (!process.stderr.isTTY) process.stderr.write(`calibrate: ${m}\n`);
+        bar = progressReporter(`calibrate: ${m}`);
+      };
+      let r;
+      try {
+        r = await calibrate({
+          video: o.video, labels: o.counts, roi: o.roi, config: o.config, inputSizes, onProgress: say,
+          onFrames: (done, total) => bar?.update({ framesDone: done, framesTotal: total, elapsed: (performance.now() - t0) / 1000 }),
+        });
+      } finally {
+        bar?.stop();
+      }
       console.log(o.json ? JSON.stringify(r.calibration) : formatCalibration(r));
     });
 

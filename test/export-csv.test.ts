@@ -30,7 +30,11 @@ test("tracks_summary.csv: one row per track with first/last time and dwell, matc
   const t0 = performance.now();
   const r = await exportCsv(runDir, out, { intervalSeconds: 2 });
   console.log(`export: ${r.files.length} files, ${r.tracks} tracks, ${r.intervals} intervals in ${(performance.now() - t0).toFixed(0)} ms`);
-  assert.deepEqual(r.files.map((f) => f.slice(out.length + 1)), ["tracks_summary.csv", "footfall.csv"]);
+  assert.deepEqual(r.files.map((f) => f.slice(out.length + 1)), ["tracks_summary.csv", "footfall.csv", "counts.csv"]);
+  // people counted per analysed frame, as counts.parquet holds them
+  const counts = readCsv(join(out, "counts.csv"));
+  assert.equal(counts.length, 90);
+  assert.deepEqual(Object.keys(counts[0]), ["frame", "t_seconds", "boxes", "foreground", "estimate"]);
   assert.deepEqual(readdirSync(out).filter((f) => f.endsWith(".tmp")), []);
   const rows = readCsv(join(out, "tracks_summary.csv"));
   const truth = await sql(`SELECT track_id, min(t_seconds) AS a, max(t_seconds) AS b, count(*)::INTEGER AS n FROM '${join(runDir, "tracks.parquet")}' GROUP BY 1 ORDER BY 1`);
@@ -74,7 +78,7 @@ test("event tables in the run (events, zone visits, alerts) come out as CSV with
   `);
   const out = join(dir, "csv2");
   const r = await exportCsv(runDir, out, {});
-  assert.deepEqual(r.files.map((f) => f.slice(out.length + 1)).sort(), ["events.csv", "footfall.csv", "tracks_summary.csv", "zone_visits.csv"]);
+  assert.deepEqual(r.files.map((f) => f.slice(out.length + 1)).sort(), ["counts.csv", "events.csv", "footfall.csv", "tracks_summary.csv", "zone_visits.csv"]);
   assert.deepEqual(readCsv(join(out, "events.csv")), [
     { t_seconds: "1.04", track_id: "3", line: "door", direction: "in" },
     { t_seconds: "4.2", track_id: "7", line: "door", direction: "out" },

@@ -38,6 +38,8 @@ export interface CalibrateOptions {
   threads?: number;
   cacheDir?: string | false;
   onProgress?: (message: string) => void;
+  /** Frames the detector has done at the current input size (for a progress bar). */
+  onFrames?: (done: number, total: number) => void;
 }
 
 export interface CalibrationResult {
@@ -83,7 +85,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationResu
   const evidence = new Map<string, Map<number, EvidenceFrame>>();
   for (const size of sizes) {
     say(`detector at ${sizeKey(size)} on ${needed.length} frames`);
-    const ev = await collectEvidence({ video, frames: needed, inputSize: size, manifest, plate, roi, threads: opts.threads, cacheDir: opts.cacheDir });
+    const ev = await collectEvidence({ video, frames: needed, inputSize: size, manifest, plate, roi, threads: opts.threads, cacheDir: opts.cacheDir, onFrame: opts.onFrames });
     evidence.set(sizeKey(size), new Map(ev.map((e) => [e.frame, e])));
   }
 
