@@ -109,3 +109,76 @@ test("is pure: input rows are not mutated", () => {
   repairTracks(rows);
   assert.deepEqual(rows, copy);
 });
+
+test("TrackRepairer fed frame by frame gives exactly what repairTracks gives the whole video, while holding only recent tracks", async () => {
+  const { TrackRepairer } = await import("../loaders/track/repair.ts");
+  let seed = 11;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (const stride of [1, 3]) {
+    // 60 people over 3000 frames; each one's track breaks into fragments with fresh ids after
+    // gaps of 1-40 frames (some stitchable, some not), some people stand still, boxes jitter
+    const rows: TrackRow[] = [];
+    let nextId = 1;
+    for (let p = 0; p < 60; p++) {
+      const start = Math.floor(rand() * 2800 / stride) * stride;
+      const length = 20 + Math.floor(rand() * 400);
+      const vx = rand() < 0.2 ? 0 : 2 * rand() - 1, vy = rand() - 0.5;
+      let id = nextId++;
+      for (let f = start; f < start + length; f += stride) {
+        if (rand() < 0.01) {
+          f += stride * Math.floor(rand() * 14); // a gap
+          if (rand() < 0.6) id = nextId++; // the tracker gave up and starts a new id
+        }
+        rows.push(row(f, id, 50 + 3 * p + vx * (f - start) + rand(), 300 + vy * (f - start) + rand(), 0.5 + rand() / 2));
+      }
+    }
+    const options = { stride, maxGapFrames: 30 };
+    const batch = repairTracks(rows, options);
+    const settleFrames = 30 + stride * 8 + 50;
+    const streaming = new TrackRepairer({ ...options, settleFrames });
+    const out: TrackRow[] = [];
+    const byFrame = new Map<number, TrackRow[]>();
+    for (const r of rows) byFrame.set(r.frame, [...(byFrame.get(r.frame) ?? []), r]);
+    let maxHeld = 0, drained = 0;
+    for (let f = 0; f < 3500; f++) {
+      for (const r of byFrame.get(f) ?? []) streaming.add(r);
+      if (f % 37 === 0) {
+        const d = streaming.drain(f);
+        drained += d.length;
+        out.push(...d);
+        // nothing handed back is still held, and only fragments near the present are
+        maxHeld = Math.max(maxHeld, f - streaming.oldestFrame);
+      }
+    }
+    out.push(...streaming.finish());
+    const key = (r: TrackRow) => `${r.frame}/${r.trackId}/${r.x1.toFixed(6)}/${r.y2.toFixed(6)}/${r.interpolated}`;
+    const sort = (a: TrackRow[]) => a.map(key).sort();
+    assert.deepEqual(sort(out), sort(batch), `stride ${stride}: streaming and batch repair differ`);
+    assert.ok(drained > 0.8 * batch.length, `stride ${stride}: only ${drained} of ${batch.length} rows came back before the end`);
+    assert.ok(maxHeld < 500 + settleFrames + 40, `stride ${stride}: held a fragment from ${maxHeld} frames back`);
+    assert.ok(new Set(batch.map((r) => r.trackId)).size < nextId - 1, "the scenario has stitches");
+  }
+});
+
+test("TrackRepairer waits for a young fragment's start motion before deciding that nothing continues a settled one", async () => {
+  const { TrackRepairer } = await import("../loaders/track/repair.ts");
+  // A walks right and ends at frame 20; B starts where A was heading at frame 26, but its first
+  // three boxes step back (three rows alone point the other way), then it is lost until frame 64.
+  const a = walk(1, range(0, 20));
+  const b = [26, 27, 28].map((f) => row(f, 2, 230 - 5 * (f - 26), 300)).concat(walk(2, range(64, 75)));
+  const all = [...a, ...b];
+  const batch = repairTracks(all);
+  assert.deepEqual([...new Set(batch.map((r) => r.trackId))], [1], "the whole video stitches B onto A");
+  assert.deepEqual(findStitches([...a, ...b.slice(0, 3)]), [], "B's first rows alone do not continue A");
+  // the tracker keeps a lost track 40 frames (B comes back after 36), so fragments settle after
+  // 40: A settles at frame 61, when B still has three rows
+  const streaming = new TrackRepairer({ settleFrames: 40 });
+  const out: TrackRow[] = [];
+  for (let f = 0; f <= 75; f++) {
+    for (const r of all.filter((x) => x.frame === f)) streaming.add(r);
+    out.push(...streaming.drain(f));
+  }
+  out.push(...streaming.finish());
+  assert.deepEqual([...new Set(out.map((r) => r.trackId))], [1]);
+  assert.equal(out.length, batch.length);
+});
