@@ -38,6 +38,21 @@ test("frame stream yields every frame, scaled, and every Nth with --stride", asy
   assert.deepEqual(got, firstRows);
 });
 
+test("a slow consumer of small frames gets each frame's own pixels (ffmpeg's chunks hold several frames)", async () => {
+  const sum = (d: Uint8Array) => d.reduce((a, v, i) => (a + v * (1 + (i % 7))) % 1_000_003, 0);
+  const fast: number[] = [];
+  for await (const f of new FrameStream(CLIP, { width: 32, height: 24, pixFmt: "gray" })) fast.push(sum(f.data));
+  const slow: number[] = [];
+  for await (const f of new FrameStream(CLIP, { width: 32, height: 24, pixFmt: "gray", queue: 2 })) {
+    const before = sum(f.data);
+    await new Promise((r) => setTimeout(r, 2)); // ffmpeg runs ahead meanwhile
+    assert.equal(sum(f.data), before, `frame ${f.frame} changed while the consumer held it`);
+    slow.push(before);
+  }
+  assert.equal(slow.length, 179);
+  assert.deepEqual(slow, fast);
+});
+
 test("stopping early kills ffmpeg and returns the frames taken", async () => {
   const s = new FrameStream(CLIP, { width: 64, height: 48, pixFmt: "gray" });
   let n = 0;

@@ -79,10 +79,13 @@ export class FrameStream implements AsyncIterable<RawFrame> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<RawFrame> {
     const queueMax = this.options.queue ?? 4;
-    const pool = Array.from({ length: queueMax + 2 }, () => new Uint8Array(this.frameBytes));
-    let poolNext = 0;
-    const ready: Uint8Array[] = [];
-    let filling = pool[poolNext++];
+    // Buffers come back to `free` when the consumer asks for the next frame; a buffer that is
+    // queued or held by the consumer is never refilled. Pausing the pipe bounds the queue, but
+    // one pipe chunk can hold several small frames, so the pool grows when it must.
+    const free = Array.from({ length: queueMax + 1 }, () => new Uint8Array(this.frameBytes));
+    const ready: Uint8Array<ArrayBuffer>[] = [];
+    let held: Uint8Array<ArrayBuffer> | undefined;
+    let filling = free.pop()!;
     let filled = 0;
     let done = false;
     let failure: string | undefined;
@@ -151,7 +154,7 @@ export class FrameStream implements AsyncIterable<RawFrame> {
         offset += n;
         if (filled === this.frameBytes) {
           ready.push(filling);
-          filling = pool[poolNext++ % pool.length];
+          filling = free.pop() ?? new Uint8Array(this.frameBytes);
           filled = 0;
         }
       }
@@ -168,6 +171,8 @@ export class FrameStream implements AsyncIterable<RawFrame> {
           const t = times.shift();
           if (t !== undefined) lastTime = t;
           const frame = this.startFrame + index++ * this.stride;
+          if (held) free.push(held); // the consumer is done with the previous frame
+          held = data;
           yield { frame, t, data };
           continue;
         }
