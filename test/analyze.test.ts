@@ -136,3 +136,12 @@ test("--stride 3 analyses every third source frame and keeps source frame number
   const motFrames = readFileSync(mot3, "utf8").trim().split("\n").map((l) => Number(l.split(",")[0]));
   assert.ok(motFrames.every((f) => (f - 1) % 3 === 0), "MOT frames are 1-based source frames");
 });
+
+test("the tables come out in order although nothing sorts them whole: detections by frame then score, tracks by frame then id", async () => {
+  const [d] = await query(`SELECT count(*) FILTER (WHERE NOT (p IS NULL OR frame > p OR (frame = p AND score <= ps)))::INTEGER AS bad
+    FROM (SELECT frame, score, lag(frame) OVER () AS p, lag(score) OVER () AS ps FROM '${join(out, "detections.parquet")}')`);
+  const [t] = await query(`SELECT count(*) FILTER (WHERE NOT (p IS NULL OR frame > p OR (frame = p AND track_id > pt)))::INTEGER AS bad
+    FROM (SELECT frame, track_id, lag(frame) OVER () AS p, lag(track_id) OVER () AS pt FROM '${join(out, "tracks.parquet")}')`);
+  const [c] = await query(`SELECT count(*) FILTER (WHERE frame <= p)::INTEGER AS bad FROM (SELECT frame, lag(frame) OVER () AS p FROM '${join(out, "counts.parquet")}')`);
+  assert.deepEqual([d.bad, t.bad, c.bad], [0, 0, 0]);
+});

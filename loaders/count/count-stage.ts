@@ -4,7 +4,7 @@
 // names the static tracks. See loaders/count/README.md for the wiring in analyze.ts.
 import type { Schema } from "../store/parquet-writer.ts";
 import type { Detections, TrackRow } from "../types.ts";
-import { countBoxes, predictCount, smoothSeries, UNCALIBRATED, type CountCalibration, type CountModel, type ResidualStats } from "./model.ts";
+import { countBoxes, MovingAverage, predictCount, UNCALIBRATED, type CountCalibration, type CountModel, type ResidualStats } from "./model.ts";
 import type { RoiMask } from "./roi.ts";
 import { StaticFilter, type FrameEvidence, type StaticSummary } from "./static-filter.ts";
 
@@ -65,7 +65,9 @@ export class CountStage {
   readonly suppressStatic: boolean;
   readonly smoothSeconds: number;
   readonly model: CountModel;
-  private readonly rows: { frame: number; t: number; boxes: number; foreground: number }[] = [];
+  /** Frames counted but not yet handed back (their smoothing window is still open). */
+  private readonly pending: { frame: number; t: number; boxes: number; foreground: number }[] = [];
+  private readonly smoother: MovingAverage;
   private countedFlags = new Uint8Array(64);
 
   constructor(private readonly o: CountStageOptions) {
@@ -75,6 +77,7 @@ export class CountStage {
     this.suppressStatic = cal?.suppressStatic ?? o.suppressStatic ?? true;
     this.smoothSeconds = cal?.smoothSeconds ?? UNCALIBRATED.smoothSeconds;
     this.model = cal?.model ?? UNCALIBRATED.model;
+    this.smoother = new MovingAverage(this.smoothSeconds);
     this.filter = new StaticFilter({ frameWidth: iw, frameHeight: ih, sourceWidth: o.sourceWidth, sourceHeight: o.sourceHeight, plateGray: o.plateGray, roi: o.roi, scoreThreshold: this.scoreThreshold });
   }
 
@@ -99,7 +102,7 @@ export class CountStage {
       scoreThreshold: this.scoreThreshold, roi: this.o.roi, videoWidth: this.o.sourceWidth, videoHeight: this.o.sourceHeight,
       staticFlags: this.suppressStatic ? ev.static : undefined,
     }, counted);
-    this.rows.push({ frame, t, boxes, foreground: ev.sceneForeground });
+    this.push({ frame, t, boxes, foreground: ev.sceneForeground });
     return { ...ev, boxes, counted };
   }
 
@@ -108,16 +111,23 @@ export class CountStage {
    * boxes flagged static in it (detections.parquet's `static` column), so the track rule sees them.
    */
   restore(row: { frame: number; t: number; boxes: number; foreground: number }, staticBoxes?: ArrayLike<number>): void {
-    this.rows.push({ frame: row.frame, t: row.t, boxes: row.boxes, foreground: row.foreground });
+    this.push({ frame: row.frame, t: row.t, boxes: row.boxes, foreground: row.foreground });
     if (staticBoxes) this.filter.restoreStatic(row.frame, staticBoxes);
   }
 
-  /** Per-frame counts (model applied, then smoothed), in frame order. */
-  counts(): CountRow[] {
-    const rows = [...this.rows].sort((a, b) => a.frame - b.frame);
-    const raw = rows.map((r) => predictCount(this.model, { detections: r.boxes, foreground: r.foreground }));
-    const est = smoothSeries(rows.map((r) => r.t), raw, this.smoothSeconds);
-    return rows.map((r, i) => ({ ...r, estimate: est[i] }));
+  private push(row: { frame: number; t: number; boxes: number; foreground: number }): void {
+    this.pending.push(row);
+    this.smoother.push(row.t, predictCount(this.model, { detections: row.boxes, foreground: row.foreground }));
+  }
+
+  /**
+   * Per-frame counts (model applied, then smoothed) whose smoothing window has passed, in frame
+   * order; `all` at the end of the video. Frames arrive in order, so nothing is held longer
+   * than the smoothing needs.
+   */
+  counts(all = false): CountRow[] {
+    const est = all ? this.smoother.flush() : this.smoother.take();
+    return this.pending.splice(0, est.length).map((r, i) => ({ ...r, estimate: est[i] }));
   }
 
   /** Static track ids under the track rule (call after tracking and repair). */
@@ -125,8 +135,13 @@ export class CountStage {
     return this.filter.staticTracks(trackRows);
   }
 
-  /** `staticTracks`: the ids `staticTracks(trackRows)` returned, when already known. */
-  summary(trackRows: TrackRow[] = [], staticTracks?: Set<number>): CountingSummary {
+  /** Frames before `frame` no track handed back later can reach: their static boxes can go. */
+  forget(frame: number): void {
+    this.filter.forget(frame);
+  }
+
+  /** `tracks`: tracks seen (static ones included) and the static ones among them. */
+  summary(tracks: { total: number; staticIds: Iterable<number> } = { total: 0, staticIds: [] }): CountingSummary {
     return {
       calibrated: !!this.o.calibration,
       scoreThreshold: this.scoreThreshold,
@@ -135,7 +150,7 @@ export class CountStage {
       model: this.model,
       residuals: this.o.calibration?.residuals,
       roi: this.o.roiPath,
-      static: this.filter.summary(trackRows, staticTracks),
+      static: this.filter.summary(tracks.total, tracks.staticIds),
     };
   }
 }

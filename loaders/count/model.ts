@@ -92,19 +92,70 @@ export function predictCount(model: CountModel, f: FrameFeatures): number {
 }
 
 /**
+ * Centred moving average over +- `halfWidth` seconds (times need not be evenly spaced), fed in
+ * time order: a value comes out once a later time past its window has arrived (or at `flush`),
+ * so a long series never needs to be held whole. Running sums, the same arithmetic as
+ * `smoothSeries`.
+ */
+export class MovingAverage {
+  private t: number[] = [];
+  private v: number[] = [];
+  /** Absolute index of t[0]; window [lo, hi) and the next value to give out, absolute. */
+  private base = 0;
+  private lo = 0;
+  private hi = 0;
+  private next = 0;
+  private sum = 0;
+
+  constructor(readonly halfWidth: number) {}
+
+  push(t: number, v: number): void {
+    this.t.push(t);
+    this.v.push(v);
+  }
+
+  /** Smoothed values that are final (all of their window has arrived), in push order. */
+  take(): number[] {
+    return this.drain(false);
+  }
+
+  /** Every remaining value: the series is complete. */
+  flush(): number[] {
+    return this.drain(true);
+  }
+
+  private drain(all: boolean): number[] {
+    const out: number[] = [];
+    const n = this.base + this.t.length;
+    const at = (i: number) => this.t[i - this.base];
+    const h = this.halfWidth;
+    while (this.next < n) {
+      const ti = at(this.next);
+      if (!all && !(at(n - 1) > ti + h + 1e-9)) break; // a later value could still fall in the window
+      while (this.hi < n && at(this.hi) <= ti + h + 1e-9) this.sum += this.v[this.hi++ - this.base];
+      while (at(this.lo) < ti - h - 1e-9) this.sum -= this.v[this.lo++ - this.base];
+      out.push(this.sum / (this.hi - this.lo));
+      this.next++;
+    }
+    // drop what no window reaches any more
+    const drop = Math.min(this.lo, this.next) - this.base;
+    if (drop > 1024 && drop > this.t.length / 2) {
+      this.t = this.t.slice(drop);
+      this.v = this.v.slice(drop);
+      this.base += drop;
+    }
+    return out;
+  }
+}
+
+/**
  * Centred moving average over +- `halfWidth` seconds (times need not be evenly spaced). With
  * halfWidth 0 the values come back unchanged.
  */
 export function smoothSeries(t: ArrayLike<number>, v: ArrayLike<number>, halfWidth: number): Float64Array {
-  const n = v.length;
-  const out = new Float64Array(n);
-  let lo = 0, hi = 0, sum = 0;
-  for (let i = 0; i < n; i++) {
-    while (hi < n && t[hi] <= t[i] + halfWidth + 1e-9) sum += v[hi++];
-    while (t[lo] < t[i] - halfWidth - 1e-9) sum -= v[lo++];
-    out[i] = sum / (hi - lo);
-  }
-  return out;
+  const m = new MovingAverage(halfWidth);
+  for (let i = 0; i < v.length; i++) m.push(t[i], v[i]);
+  return Float64Array.from(m.flush());
 }
 
 /** Least squares without intercept (normal equations, tiny ridge for stability). Rows are feature vectors. */

@@ -148,15 +148,24 @@ export class StaticFilter {
     return staticTrackIds(rows, this.staticBoxes, this.opts);
   }
 
-  summary(rows: TrackRow[] = [], known?: Set<number>): StaticSummary {
-    const ids = [...(known ?? this.staticTracks(rows))].sort((a, b) => a - b);
+  /** Drops the static boxes of frames before `frame` (no track still to be judged reaches back there). */
+  forget(frame: number): void {
+    for (const f of this.staticBoxes.keys()) {
+      if (f >= frame) break; // frames arrive in order
+      this.staticBoxes.delete(f);
+    }
+  }
+
+  /** `tracks`: how many tracks were judged; `staticIds`: the static ones. */
+  summary(tracks: number, staticIds: Iterable<number>): StaticSummary {
+    const ids = [...staticIds].sort((a, b) => a - b);
     const { maxForeground, levels, minMove, longStaticSeconds } = this.opts;
     return {
       detections: this.seen,
       staticDetections: this.flagged,
       confidentDetections: this.seenConfident,
       staticConfidentDetections: this.flaggedConfident,
-      tracks: new Set(rows.map((r) => r.trackId)).size,
+      tracks,
       staticTracks: ids.length,
       staticTrackIds: ids,
       settings: { maxForeground, levels, minMove, longStaticSeconds },

@@ -65,13 +65,16 @@ function num(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
-/** MOTChallenge result text, sorted by (frame, id), 1-based frames, world columns -1. */
+/** One MOTChallenge line: 1-based frame, id, left, top, width, height, confidence, world columns -1. */
+export function formatMotLine(r: TrackRow): string {
+  return `${r.frame + 1},${r.trackId},${num(r.x1)},${num(r.y1)},${num(r.x2 - r.x1)},${num(r.y2 - r.y1)},${num(r.score)},-1,-1,-1\n`;
+}
+
+/** MOTChallenge result text, sorted by (frame, id). */
 export function formatMotText(rows: readonly TrackRow[]): string {
   const sorted = [...rows].sort((a, b) => a.frame - b.frame || a.trackId - b.trackId);
   let s = "";
-  for (const r of sorted) {
-    s += `${r.frame + 1},${r.trackId},${num(r.x1)},${num(r.y1)},${num(r.x2 - r.x1)},${num(r.y2 - r.y1)},${num(r.score)},-1,-1,-1\n`;
-  }
+  for (const r of sorted) s += formatMotLine(r);
   return s;
 }
 

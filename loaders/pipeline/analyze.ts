@@ -11,13 +11,15 @@ import { heatmapOverPlate } from "../scene/heatmap-image.ts";
 import { MotionAccumulator, resampleGray, toGray } from "../scene/motion.ts";
 import { writeRgbPng } from "../store/png.ts";
 import { ParquetWriter, type Schema } from "../store/parquet-writer.ts";
-import { createTracker, repairTracks, type TrackerName } from "../track/index.ts";
+import { CENTROID_DEFAULTS, createTracker, type TrackerName } from "../track/index.ts";
+import { TrackRepairer } from "../track/repair.ts";
 import type { Detections, TrackedBoxes, Tracker, TrackRow } from "../types.ts";
 import { lockRun, readCheckpoint, readMotionGrid, runIdentity, writeCheckpoint } from "./checkpoint.ts";
 import { FrameStream, type StreamEnd } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { sampleFrames } from "../video/sample-frames.ts";
-import { writeMotFile } from "../eval/mot-text.ts";
+import { formatMotLine } from "../eval/mot-text.ts";
+import { createWriteStream } from "node:fs";
 import type { LoadedCalibration } from "../count/config.ts";
 import { COUNT_SCHEMA, CountStage, type CountingSummary } from "../count/count-stage.ts";
 
@@ -192,6 +194,8 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const db = await DuckDBInstance.create(":memory:");
     const conn = await db.connect();
     const partsDir = join(out, ".parts");
+    // the one whole-table sort (tracks) spills to disk past this instead of growing with the video
+    await conn.run(`SET memory_limit = '512MB'; SET temp_directory = '${join(partsDir, "spill").replaceAll("'", "''")}'`);
     const identity = runIdentity(video.path, { model: manifest.path, inputSize: [iw, ih], stride, trackerName, scoreThreshold, decodeFloor, classes, calibration: cal ?? null, roi: opts.calibration?.roiPath ?? null });
     const previous = opts.resume ? readCheckpoint(partsDir) : undefined;
     if (opts.resume && !previous) process.stderr.write(`smw: ${out}: nothing to resume, starting from the first frame\n`);
@@ -203,33 +207,80 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     // can replay the tracker exactly; the final table keeps only boxes at the detection threshold.
     const detWriter = await ParquetWriter.open(conn, {
       table: "detections", schema: DETECTION_SCHEMA, file: join(out, "detections.parquet"), partsDir,
-      chunkRows: Number.MAX_SAFE_INTEGER, existingParts: previous?.parts,
+      chunkRows: Number.MAX_SAFE_INTEGER, existingParts: previous?.parts, orderBy: "frame, score DESC",
     });
-    const countWriter = await ParquetWriter.open(conn, {
+    const rawCountWriter = await ParquetWriter.open(conn, {
       table: "counts_raw", schema: COUNT_RAW_SCHEMA, file: join(partsDir, "counts-raw.parquet"), partsDir,
       chunkRows: Number.MAX_SAFE_INTEGER, existingParts: previous?.countParts,
     });
-    let trackRows: TrackRow[] = [];
     let analysed = 0;
     let lastFrame = -1;
     let lastSeconds = 0;
     // each analysed frame's time from the stream: repair interpolates t linearly, which is
     // wrong across a frame-rate change or a gap, so rows get their frame's real time back
     const frameTimes = new Map<number, number>();
+
+    // Tracks stream: tracker rows -> repair (joins and gap fills, decided once nothing later can
+    // change them) -> the static-track rule -> tracks.parquet parts. What stays in memory is the
+    // people still in view and the last few seconds, however long the video.
+    const repair = opts.repair ?? true;
+    const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
+    const repairGapFrames = Math.round(repairGapSeconds * video.fps);
+    const trackerBuffer = trackerName === "bytetrack" ? Math.round(TRACK_BUFFER_SECONDS * video.fps) : CENTROID_DEFAULTS.maxDisappeared;
+    const repairer = new TrackRepairer({
+      stride, maxGapFrames: repairGapFrames, stitch: repair, interpolate: repair,
+      // a track the tracker still keeps (lost, not dropped) may come back: wait that long, and the gap
+      settleFrames: Math.max(repairGapFrames, trackerBuffer) + 2 * stride,
+    });
+    const trackWriter = await ParquetWriter.open(conn, {
+      table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id", sortOnFinish: true,
+    });
+    const countWriter = await ParquetWriter.open(conn, { table: "counts", schema: COUNT_SCHEMA, file: join(out, "counts.parquet"), partsDir, orderBy: "frame" });
+    const trackIds = new Set<number>();
+    const staticTracks = new Set<number>();
+    let trackPoints = 0;
     const onTracked = (tracked: TrackedBoxes, frame: number, t: number) => {
       frameTimes.set(frame, t);
       const b = tracked.boxes;
       for (let i = 0; i < tracked.count; i++) {
-        trackRows.push({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
+        repairer.add({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
       }
+    };
+    /** Writes what repair and counting have finished; `end` at the end of the video. */
+    const settle = async (frame: number, end = false) => {
+      const rows = end ? repairer.finish() : repairer.drain(frame);
+      for (const r of rows) r.t = frameTimes.get(r.frame) ?? r.t;
+      // Tracks that never move and match the plate are scenery: out of tracks (so of dwell and
+      // footfall), named in run.json.
+      const scenery = counter.staticTracks(rows);
+      for (const r of rows) {
+        trackIds.add(r.trackId);
+        if (scenery.has(r.trackId)) {
+          staticTracks.add(r.trackId);
+          continue;
+        }
+        trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
+        trackPoints++;
+        if (trackWriter.chunkFull) await trackWriter.commit();
+      }
+      for (const c of counter.counts(end)) countWriter.append([c.frame, c.t, c.boxes, c.foreground, c.estimate]);
+      // nothing handed back later reaches before the oldest fragment still held
+      const oldest = repairer.oldestFrame;
+      for (const f of frameTimes.keys()) {
+        if (f >= oldest) break; // frames arrive in order
+        frameTimes.delete(f);
+      }
+      counter.forget(oldest);
     };
     if (previous) {
       readMotionGrid(partsDir, motion.grid);
       motion.frames = previous.motionFrames;
       analysed = previous.framesAnalysed;
       lastFrame = previous.lastFrame;
+      // the count stage first: the static-track rule needs the static boxes of the replayed frames
+      await restoreCounts(conn, await rawCountWriter.relation(), await detWriter.relation(), counter);
       await replayTracker(conn, await detWriter.relation(), manifest.classes, tracker, { stride, lastFrame, fps: video.fps }, onTracked);
-      await restoreCounts(conn, await countWriter.relation(), await detWriter.relation(), counter);
+      await settle(lastFrame);
     }
 
     const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24", startFrame: previous ? lastFrame + stride : 0 });
@@ -254,14 +305,15 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       for (let i = 0; i < dets.count; i++) {
         detWriter.append([frame, t, b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3], dets.scores[i], detector.classNames[dets.classes[i]], ev.static[i] === 1, ev.counted[i] === 1]);
       }
-      countWriter.append([frame, t, ev.boxes, ev.sceneForeground]);
+      rawCountWriter.append([frame, t, ev.boxes, ev.sceneForeground]);
       analysed++;
       lastFrame = frame;
       lastSeconds = t;
       if (++sinceCommit >= chunkFrames) {
         await detWriter.commit();
-        await countWriter.commit();
-        writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, countParts: countWriter.partNames, motionFrames: motion.frames }, motion.grid);
+        await rawCountWriter.commit();
+        await settle(frame);
+        writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, countParts: rawCountWriter.partNames, motionFrames: motion.frames }, motion.grid);
         sinceCommit = 0;
       }
       const te = performance.now();
@@ -279,26 +331,15 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     }
 
     const tw = performance.now();
-    const repair = opts.repair ?? true;
-    const repairGapSeconds = opts.repairGapSeconds ?? REPAIR_GAP_SECONDS;
-    if (repair) trackRows = repairTracks(trackRows, { stride, maxGapFrames: Math.round(repairGapSeconds * video.fps) });
-    for (const r of trackRows) r.t = frameTimes.get(r.frame) ?? r.t;
-    // Tracks that never move and match the plate are scenery: out of tracks (so of dwell and
-    // footfall), named in run.json.
-    const staticTracks = counter.staticTracks(trackRows);
-    const counting = counter.summary(trackRows, staticTracks);
-    if (staticTracks.size) trackRows = trackRows.filter((r) => !staticTracks.has(r.trackId));
-    await detWriter.finish((rel) => `SELECT * FROM ${rel} WHERE score >= ${keepThreshold} ORDER BY frame, score DESC`);
-    const cw = await ParquetWriter.open(conn, { table: "counts", schema: COUNT_SCHEMA, file: join(out, "counts.parquet"), partsDir, orderBy: "frame" });
-    for (const r of counter.counts()) cw.append([r.frame, r.t, r.boxes, r.foreground, r.estimate]);
-    await cw.finish();
-    countWriter.discard();
-    const trackWriter = await ParquetWriter.open(conn, { table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir, orderBy: "frame, track_id" });
-    for (const r of trackRows) trackWriter.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
+    await settle(lastFrame, true);
+    await detWriter.finish((rel) => `SELECT * FROM ${rel} WHERE score >= ${keepThreshold}`);
+    await countWriter.finish();
+    rawCountWriter.discard();
     await trackWriter.finish();
+    const counting = counter.summary({ total: trackIds.size, staticIds: staticTracks });
     await writeMotionGrid(conn, motion, join(out, "motion.parquet"));
     writeRgbPng(join(out, "motion_heatmap.png"), heatmapOverPlate(motion.grid, motion.width, motion.height, plate, pw, ph), pw, ph);
-    if (opts.mot) await writeMotFile(opts.mot, trackRows);
+    if (opts.mot) await writeMotFromParquet(conn, join(out, "tracks.parquet"), opts.mot);
     const [{ n: detections }] = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM '${join(out, "detections.parquet")}'`)).getRowObjectsJS() as { n: number }[];
     rmSync(partsDir, { recursive: true, force: true });
     conn.closeSync();
@@ -315,8 +356,8 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       analysisSize: [iw, ih],
       framesAnalysed: analysed,
       detections,
-      trackPoints: trackRows.length,
-      tracks: new Set(trackRows.map((r) => r.trackId)).size,
+      trackPoints,
+      tracks: trackIds.size - staticTracks.size,
       timings,
       motion: { width: motion.width, height: motion.height, cellPixels: motionFactor * (video.width / iw), frames: motion.frames },
       background: { width: pw, height: ph, samples: samples.frames.length },
@@ -339,6 +380,22 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   } finally {
     releaseLock();
   }
+}
+
+/** MOTChallenge text from the finished tracks table, streamed in (frame, id) order. */
+async function writeMotFromParquet(conn: DuckDBConnection, tracksFile: string, motFile: string): Promise<void> {
+  const result = await conn.stream(`SELECT frame, track_id, x1, y1, x2, y2, score FROM read_parquet('${tracksFile.replaceAll("'", "''")}') ORDER BY frame, track_id`);
+  const file = createWriteStream(motFile, "utf8");
+  const done = new Promise<void>((ok, fail) => (file.on("finish", ok), file.on("error", fail)));
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    let text = "";
+    for (const [frame, trackId, x1, y1, x2, y2, score] of chunk.getRows() as number[][]) {
+      text += formatMotLine({ frame, trackId, x1, y1, x2, y2, score, t: 0, interpolated: false });
+    }
+    if (!file.write(text)) await new Promise<void>((ok) => file.once("drain", () => ok()));
+  }
+  file.end();
+  await done;
 }
 
 /** What the count stage commits per analysed frame, so a resumed run can restore it (the estimate needs the whole run). */

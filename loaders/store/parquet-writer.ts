@@ -1,7 +1,14 @@
 // Rows go to DuckDB through its appender and leave as Parquet in chunks, so memory stays
-// flat however long the video: every `chunkRows` rows become a part file, and `finish`
-// merges the parts into one sorted file, written under a temporary name and renamed so a
-// crash never leaves a half-written table where a good one was.
+// flat however long the video: every chunk becomes a part file, sorted by `orderBy` on the way
+// out, and `finish` streams the parts in order into one file, written under a temporary name
+// and renamed so a crash never leaves a half-written table where a good one was.
+//
+// The contract that keeps `finish` from sorting the whole table (which costs memory in
+// proportion to the video): rows of a later chunk never sort before rows of an earlier one.
+// The pipeline appends frame by frame, so with `orderBy` starting with the frame this holds;
+// DuckDB keeps the files' order when it reads the list back (preserve_insertion_order). A
+// table whose rows come in another order (tracks come back person by person) asks for
+// `sortOnFinish`, and DuckDB sorts it within its memory limit, spilling to disk beyond it.
 import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
@@ -28,17 +35,22 @@ export class ParquetWriter {
     private readonly partsDir: string,
     private readonly chunkRows: number,
     private readonly orderBy: string,
+    private readonly sortOnFinish: boolean,
   ) {}
 
   /** `existingParts` (names inside partsDir) continues a writer whose parts a checkpoint recorded; other parts there are stale. */
   static async open(
     conn: DuckDBConnection,
-    opts: { table: string; schema: Schema; file: string; partsDir: string; chunkRows?: number; orderBy?: string; existingParts?: string[] },
+    opts: {
+      table: string; schema: Schema; file: string; partsDir: string; chunkRows?: number; orderBy?: string; existingParts?: string[];
+      /** Rows do not arrive in `orderBy` order across chunks: sort the whole table at the end. */
+      sortOnFinish?: boolean;
+    },
   ): Promise<ParquetWriter> {
     const cols = opts.schema.map(([n, t]) => `"${n}" ${t}`).join(", ");
     await conn.run(`CREATE OR REPLACE TABLE ${opts.table} (${cols})`);
     mkdirSync(opts.partsDir, { recursive: true });
-    const w = new ParquetWriter(conn, opts.table, opts.schema, opts.file, opts.partsDir, opts.chunkRows ?? 200_000, opts.orderBy ?? opts.schema[0][0]);
+    const w = new ParquetWriter(conn, opts.table, opts.schema, opts.file, opts.partsDir, opts.chunkRows ?? 200_000, opts.orderBy ?? opts.schema[0][0], opts.sortOnFinish ?? false);
     const keep = new Set(opts.existingParts ?? []);
     for (const f of readdirSync(opts.partsDir)) {
       if (f.startsWith(`${opts.table}-`) && !keep.has(f)) rmSync(join(opts.partsDir, f), { force: true });
@@ -75,12 +87,12 @@ export class ParquetWriter {
     return this.rowsInChunk >= this.chunkRows;
   }
 
-  /** Moves buffered rows to a part file and empties the table. */
+  /** Moves buffered rows to a part file, sorted by `orderBy`, and empties the table. */
   async commit(): Promise<void> {
     this.appender!.flushSync();
     if (this.rowsInChunk === 0) return;
     const part = join(this.partsDir, `${this.table}-${String(this.parts.length).padStart(5, "0")}.parquet`);
-    await this.conn.run(`COPY ${this.table} TO ${sqlString(part)} (FORMAT parquet)`);
+    await this.conn.run(`COPY (SELECT * FROM ${this.table} ORDER BY ${this.orderBy}) TO ${sqlString(part)} (FORMAT parquet)`);
     await this.conn.run(`DELETE FROM ${this.table}`);
     this.parts.push(part);
     this.rowsInChunk = 0;
@@ -101,10 +113,14 @@ export class ParquetWriter {
     this.parts = [];
   }
 
-  /** Writes the final Parquet file (optionally through a SQL transform of the relation) and removes the parts. */
+  /**
+   * Writes the final Parquet file (optionally through a SQL transform of the relation that keeps
+   * row order, e.g. a WHERE) and removes the parts. Without `sortOnFinish` the parts are already
+   * in order: no sort.
+   */
   async finish(transform?: (relation: string) => string): Promise<void> {
     const rel = await this.relation();
-    const query = transform ? transform(rel) : `SELECT * FROM ${rel} ORDER BY ${this.orderBy}`;
+    const query = transform ? transform(rel) : this.sortOnFinish ? `SELECT * FROM ${rel} ORDER BY ${this.orderBy}` : `SELECT * FROM ${rel}`;
     const tmp = `${this.file}.tmp`;
     await this.conn.run(`COPY (${query}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
     renameSync(tmp, this.file);
