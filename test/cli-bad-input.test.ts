@@ -47,3 +47,12 @@ test("unwritable output folder gets a one-line error naming it", () => {
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   assert.match(r.stderr, /a-file\/run: cannot write/);
 });
+
+test("a --mot path that cannot be written stops before any work, with one line naming it", () => {
+  const mot = join(dir, "no-such-folder", "tracks.txt");
+  const r = smw(["analyze", "data/clips/tud-campus.mp4", "--out", join(dir, "mot-run"), "--mot", mot]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.ok(r.stderr.includes(mot), r.stderr);
+  assert.match(r.stderr, /choose another --mot path/);
+});

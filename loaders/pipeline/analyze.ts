@@ -1,6 +1,6 @@
 // The pipeline glue, in the order data flows: video -> frames -> detections -> tracks ->
 // tables. Every stage lives in its own module; this file only wires them and keeps time.
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../errors.ts";
@@ -19,7 +19,6 @@ import { FrameStream, type StreamEnd } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { sampleFrames } from "../video/sample-frames.ts";
 import { formatMotLine } from "../eval/mot-text.ts";
-import { createWriteStream } from "node:fs";
 import type { LoadedCalibration } from "../count/config.ts";
 import { COUNT_SCHEMA, CountStage, type CountingSummary } from "../count/count-stage.ts";
 
@@ -145,6 +144,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const out = resolve(opts.out);
   const video = await probeVideo(opts.video);
   ensureWritableDir(out);
+  if (opts.mot) closeSync(openMotFile(opts.mot)); // a bad --mot path fails now, not after the video
   const manifest = loadManifest(opts.model ?? DEFAULT_MANIFEST);
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
   const cal = opts.calibration?.calibration;
@@ -385,17 +385,26 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
 /** MOTChallenge text from the finished tracks table, streamed in (frame, id) order. */
 async function writeMotFromParquet(conn: DuckDBConnection, tracksFile: string, motFile: string): Promise<void> {
   const result = await conn.stream(`SELECT frame, track_id, x1, y1, x2, y2, score FROM read_parquet('${tracksFile.replaceAll("'", "''")}') ORDER BY frame, track_id`);
-  const file = createWriteStream(motFile, "utf8");
-  const done = new Promise<void>((ok, fail) => (file.on("finish", ok), file.on("error", fail)));
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    let text = "";
-    for (const [frame, trackId, x1, y1, x2, y2, score] of chunk.getRows() as number[][]) {
-      text += formatMotLine({ frame, trackId, x1, y1, x2, y2, score, t: 0, interpolated: false });
+  const fd = openMotFile(motFile);
+  try {
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      let text = "";
+      for (const [frame, trackId, x1, y1, x2, y2, score] of chunk.getRows() as number[][]) {
+        text += formatMotLine({ frame, trackId, x1, y1, x2, y2, score, t: 0, interpolated: false });
+      }
+      writeSync(fd, text);
     }
-    if (!file.write(text)) await new Promise<void>((ok) => file.once("drain", () => ok()));
+  } finally {
+    closeSync(fd);
   }
-  file.end();
-  await done;
+}
+
+function openMotFile(motFile: string): number {
+  try {
+    return openSync(motFile, "w");
+  } catch (e) {
+    throw new UserError(`${motFile}: cannot write the MOT file there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --mot path`);
+  }
 }
 
 /** What the count stage commits per analysed frame, so a resumed run can restore it (the estimate needs the whole run). */
