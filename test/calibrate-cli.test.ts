@@ -6,9 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { readMotFile } from "../loaders/eval/mot-text.ts";
-import { smw, tempDir } from "./helpers.ts";
+import { query as rows, smw, tempDir } from "./helpers.ts";
 
 const CLIP = "data/clips/tud-stadtmitte.mp4";
 const dir = tempDir("smw-calibrate-cli-");
@@ -20,15 +19,6 @@ const truth = Array.from({ length: 179 }, (_, f) => gt.filter((r) => r.frame ===
 const labelled = new Set(Array.from({ length: 20 }, (_, i) => 4 + 9 * i)); // 0-based frames 4, 13, ..., 175
 writeFileSync(labels, ["frame,count", ...[...labelled].map((f) => `${f + 1},${truth[f]}`)].join("\n") + "\n");
 writeFileSync(config, readFileSync("data/camera.example.json"));
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  const r = (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  conn.closeSync();
-  db.closeSync();
-  return r;
-}
 
 test("smw calibrate -> analyze --config -> report: calibrated counts beat the defaults on unseen frames, with an interval", { timeout: 600_000 }, async () => {
   const cal = smw(["calibrate", "--video", CLIP, "--counts", labels, "--config", config, "--input-sizes", "384x288,512x384"]);

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withDuckDb } from "../loaders/ops/run-data.ts";
 
 export const SMW = join(import.meta.dirname, "..", "bin", "smw.js");
 
@@ -13,4 +14,9 @@ export function smw(args: string[], opts: { timeout?: number } = {}) {
 
 export function tempDir(prefix = "smw-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Rows of a SQL query in a fresh in-memory DuckDB (for checking Parquet outputs). */
+export function query(sql: string): Promise<Record<string, unknown>[]> {
+  return withDuckDb(async (conn) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]);
 }

@@ -4,25 +4,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { withDuckDb } from "../loaders/ops/run-data.ts";
 import { ParquetWriter } from "../loaders/store/parquet-writer.ts";
 import { tempDir } from "./helpers.ts";
-
-async function withConn<T>(fn: (conn: import("@duckdb/node-api").DuckDBConnection) => Promise<T>): Promise<T> {
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  try {
-    return await fn(conn);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
 
 const schema = [["frame", "INTEGER"], ["id", "INTEGER"], ["v", "DOUBLE"]] as const;
 
 test("rows appended in order leave in order across many parts; rows out of order are sorted when asked", async () => {
-  await withConn(async (conn) => {
+  await withDuckDb(async (conn) => {
     const dir = tempDir("smw-writer-");
     // in frame order, ids shuffled within each frame: each part sorts its own rows, and parts
     // end between frames
