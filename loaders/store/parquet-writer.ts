@@ -21,6 +21,10 @@ export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
+function createTableSql(table: string, schema: Schema): string {
+  return `CREATE OR REPLACE TABLE ${table} (${schema.map(([n, t]) => `"${n}" ${t}`).join(", ")})`;
+}
+
 export class ParquetWriter {
   private appender?: DuckDBAppender;
   private rowsInChunk = 0;
@@ -47,8 +51,7 @@ export class ParquetWriter {
       sortOnFinish?: boolean;
     },
   ): Promise<ParquetWriter> {
-    const cols = opts.schema.map(([n, t]) => `"${n}" ${t}`).join(", ");
-    await conn.run(`CREATE OR REPLACE TABLE ${opts.table} (${cols})`);
+    await conn.run(createTableSql(opts.table, opts.schema));
     mkdirSync(opts.partsDir, { recursive: true });
     const w = new ParquetWriter(conn, opts.table, opts.schema, opts.file, opts.partsDir, opts.chunkRows ?? 200_000, opts.orderBy ?? opts.schema[0][0], opts.sortOnFinish ?? false);
     const keep = new Set(opts.existingParts ?? []);
@@ -87,13 +90,16 @@ export class ParquetWriter {
     return this.rowsInChunk >= this.chunkRows;
   }
 
-  /** Moves buffered rows to a part file, sorted by `orderBy`, and empties the table. */
+  /** Moves buffered rows to a part file, sorted by `orderBy`, and starts an empty table. */
   async commit(): Promise<void> {
     this.appender!.flushSync();
     if (this.rowsInChunk === 0) return;
     const part = join(this.partsDir, `${this.table}-${String(this.parts.length).padStart(5, "0")}.parquet`);
     await this.conn.run(`COPY (SELECT * FROM ${this.table} ORDER BY ${this.orderBy}) TO ${sqlString(part)} (FORMAT parquet)`);
-    await this.conn.run(`DELETE FROM ${this.table}`);
+    // a fresh table, not DELETE FROM: deleted rows kept their memory, and RSS grew with the video
+    this.appender!.closeSync();
+    await this.conn.run(createTableSql(this.table, this.schema));
+    this.appender = await this.conn.createAppender(this.table);
     this.parts.push(part);
     this.rowsInChunk = 0;
   }
