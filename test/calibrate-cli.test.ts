@@ -24,6 +24,7 @@ test("smw calibrate -> analyze --config -> report: calibrated counts beat the de
   const cal = smw(["calibrate", "--video", CLIP, "--counts", labels, "--config", config, "--input-sizes", "384x288,512x384"]);
   assert.equal(cal.code, 0, cal.stderr);
   assert.match(cal.stdout, /calibrated on 20 labelled frames/);
+  assert.doesNotMatch(cal.stdout, /note: the labelled frames span/, "frames spread over the clip need no warning");
   const stored = JSON.parse(readFileSync(config, "utf8"));
   assert.equal(stored.camera, "tud-stadtmitte", "the rest of the camera config is kept");
   assert.equal(stored.zones.length, 2);
@@ -65,6 +66,14 @@ test("smw calibrate -> analyze --config -> report: calibrated counts beat the de
   assert.match(text, /People counted\s+mean \d+\.\d in view \(90%: \d+\.\d–\d+\.\d\)/);
   const plainText = smw(["report", plain]).stdout;
   assert.match(plainText, /People counted\s+mean \d+\.\d in view, .*uncalibrated: no interval/);
+});
+
+test("labelled frames from one short stretch of the clip get a warning that counts elsewhere may be off", () => {
+  const early = join(dir, "early.csv");
+  writeFileSync(early, ["frame,count", ...[4, 13, 22, 31, 40].map((f) => `${f + 1},${truth[f]}`)].join("\n") + "\n");
+  const r = smw(["calibrate", "--video", CLIP, "--counts", early, "--config", join(dir, "early.json"), "--input-sizes", "384x288"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /note: the labelled frames span 21% of the clip/);
 });
 
 test("calibrate and analyze refuse bad calibration input with one line naming the file", () => {
