@@ -402,8 +402,9 @@ export function peopleInView(a: Analytics, w: Window = {}): Promise<InViewRow[]>
 }
 
 export interface CountEstimate {
-  /** Segments in the window with people counts, and whether all of them are calibrated. */
+  /** Every segment in the window with people counts is calibrated (else there are no intervals). */
   calibrated: boolean;
+  /** Analysed frames in the window. */
   frames: number;
   /** People in view on average over the window's frames (the calibrated estimate), with its interval. */
   meanInView: WindowCount;
