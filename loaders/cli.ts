@@ -19,7 +19,7 @@ import { formatHeadline, headline } from "./analytics/report.ts";
 import { expandVideoInputs, findRunDirs, planSegments, segmentStarts } from "./pipeline/segments.ts";
 import { probeVideo } from "./video/probe.ts";
 import { calibrate, formatCalibration } from "./count/calibrate.ts";
-import { readCalibration } from "./count/config.ts";
+import { withRegion } from "./count/config.ts";
 
 function positiveInt(name: string) {
   return (v: string) => {
@@ -75,7 +75,7 @@ Examples:
   smw analyze footage/2024-05-18/ --out runs/store --config camera.json   # a day of segments`)
     .action(async (inputs: string[], o) => {
       const config = o.config ? loadCameraConfig(o.config) : undefined;
-      const calibration = o.config ? readCalibration(o.config) : undefined;
+      const calibration = config?.calibration ? withRegion(config.calibration, o.config) : undefined;
       const videos = expandVideoInputs(inputs);
       if (videos.length > 1 && (o.mot || o.annotate)) throw new UserError("--mot and --annotate write one file for one video; analyse the files one by one to get one for each");
       if (o.blurPeople && !o.annotate) throw new UserError("--blur-people applies to the annotated video: add --annotate out.mp4");
@@ -252,7 +252,7 @@ Examples:
   smw watch /dev/video0 --out runs/webcam --duration 600 --rules alerts.json`)
     .action(async (input: string, o) => {
       const config = o.config ? loadCameraConfig(o.config) : undefined;
-      const calibration = o.config ? readCalibration(o.config) : undefined;
+      const calibration = config?.calibration ? withRegion(config.calibration, o.config) : undefined;
       const rules = o.rules ? loadAlertRules(o.rules) : undefined;
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());

@@ -103,7 +103,6 @@ interface RunJson {
   framesAnalysed?: number;
   segment?: { start?: string | null };
   counting?: { calibrated: boolean; residuals?: ResidualStats; smoothSeconds: number };
-  outputs?: Record<string, string>;
 }
 
 /** The start smw analyze recorded for the segment (file name or back-to-back segments), else the config's rule. */

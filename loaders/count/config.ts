@@ -99,7 +99,11 @@ export function readCalibration(configPath: string): LoadedCalibration | undefin
     const issue = r.error.issues[0];
     throw new UserError(`${configPath}: calibration.${issue.path.join(".")}: ${issue.message}; rerun smw calibrate --config ${configPath}`);
   }
-  const c = r.data as CountCalibration;
-  const roiPath = c.roi ? resolve(dirname(resolve(configPath)), c.roi) : undefined;
-  return { calibration: c, roi: roiPath ? loadRoiMask(roiPath) : undefined, roiPath };
+  return withRegion(r.data, configPath);
+}
+
+/** A calibration already checked (e.g. by the camera config schema) with its region mask, which sits relative to the config, loaded. */
+export function withRegion(calibration: CountCalibration, configPath: string): LoadedCalibration {
+  const roiPath = calibration.roi ? resolve(dirname(resolve(configPath)), calibration.roi) : undefined;
+  return { calibration, roi: roiPath ? loadRoiMask(roiPath) : undefined, roiPath };
 }

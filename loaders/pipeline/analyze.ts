@@ -292,7 +292,6 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       timings.decode += ta - tWait;
       // the stream's own timestamp (variable frame rate, frames lost to damage); frame / fps only if ffmpeg gave none
       const t = pts ?? frame / video.fps;
-      frameTimes.set(frame, t);
       const dets = await detector.detect(data, "BGR", video.width, video.height);
       const tb2 = performance.now();
       onTracked(tracker.update(dets, { frame, t }), frame, t);
