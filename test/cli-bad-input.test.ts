@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { smw, tempDir } from "./helpers.ts";
 
@@ -55,4 +55,16 @@ test("a --mot path that cannot be written stops before any work, with one line n
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   assert.ok(r.stderr.includes(mot), r.stderr);
   assert.match(r.stderr, /choose another --mot path/);
+});
+
+test("a run that fails after the --mot check leaves an earlier MOT file as it was, and creates none", () => {
+  const kept = join(dir, "earlier.txt");
+  writeFileSync(kept, "1,1,10,20,30,60,0.9,-1,-1,-1\n");
+  const missingModel = join(dir, "no-model.json");
+  const r = smw(["analyze", "data/clips/tud-campus.mp4", "--out", join(dir, "mot-kept"), "--mot", kept, "--model", missingModel]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(readFileSync(kept, "utf8"), "1,1,10,20,30,60,0.9,-1,-1,-1\n");
+  const fresh = join(dir, "fresh.txt");
+  assert.equal(smw(["analyze", "data/clips/tud-campus.mp4", "--out", join(dir, "mot-fresh"), "--mot", fresh, "--model", missingModel]).code, 2);
+  assert.equal(existsSync(fresh), false);
 });

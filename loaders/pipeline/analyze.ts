@@ -144,7 +144,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const out = resolve(opts.out);
   const video = await probeVideo(opts.video);
   ensureWritableDir(out);
-  if (opts.mot) closeSync(openMotFile(opts.mot)); // a bad --mot path fails now, not after the video
+  if (opts.mot) checkMotWritable(opts.mot); // a bad --mot path fails now, not after the video
   const manifest = loadManifest(opts.model ?? DEFAULT_MANIFEST);
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
   const cal = opts.calibration?.calibration;
@@ -398,9 +398,16 @@ async function writeMotFromParquet(conn: DuckDBConnection, tracksFile: string, m
   }
 }
 
-function openMotFile(motFile: string): number {
+/** Fails like the real write would, without emptying a MOT file an earlier run left there (this run may still fail). */
+function checkMotWritable(motFile: string): void {
+  const existed = existsSync(motFile);
+  closeSync(openMotFile(motFile, "a"));
+  if (!existed) rmSync(motFile, { force: true });
+}
+
+function openMotFile(motFile: string, flags: "w" | "a" = "w"): number {
   try {
-    return openSync(motFile, "w");
+    return openSync(motFile, flags);
   } catch (e) {
     throw new UserError(`${motFile}: cannot write the MOT file there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --mot path`);
   }
