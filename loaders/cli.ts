@@ -2,11 +2,12 @@
 // exit codes (0 done, 2 bad input or usage, 3 partial result, 1 internal error).
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UserError } from "./errors.ts";
-import { analyzeVideo } from "./pipeline/analyze.ts";
+import { analyzeSegment, loadCamera } from "./pipeline/segment.ts";
+import { ensureWritableDir } from "./store/out-dir.ts";
 import { progressReporter } from "./cli/progress.ts";
 import { evaluateMot, formatMetrics } from "./eval/mot-metrics.ts";
 import { readMotFile } from "./eval/mot-text.ts";
-import { copyFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { annotateVideo } from "./ops/annotate.ts";
 import { loadAlertRules, runAlerts } from "./ops/alerts.ts";
@@ -14,12 +15,13 @@ import { exportCsv } from "./ops/export-csv.ts";
 import { watch } from "./ops/watch.ts";
 import { publishSite } from "../scripts/publish.ts";
 import { loadCameraConfig, wallClockToDate } from "./config/camera.ts";
-import { openAnalytics, runStartOf, writeRunAnalytics } from "./analytics/views.ts";
+import { openAnalytics } from "./analytics/views.ts";
+import { runStartOf } from "./run/read.ts";
 import { formatHeadline, headline } from "./analytics/report.ts";
-import { expandVideoInputs, findRunDirs, planSegments, segmentStarts } from "./pipeline/segments.ts";
+import { expandVideoInputs, planSegments, segmentStarts } from "./pipeline/segments.ts";
+import { findRunDirs } from "./run/read.ts";
 import { probeVideo } from "./video/probe.ts";
 import { calibrate, formatCalibration } from "./count/calibrate.ts";
-import { withRegion } from "./count/config.ts";
 
 function positiveInt(name: string) {
   return (v: string) => {
@@ -74,11 +76,12 @@ Examples:
   smw analyze store.mp4 --out runs/store --resume      # after a crash or Ctrl-C
   smw analyze footage/2024-05-18/ --out runs/store --config camera.json   # a day of segments`)
     .action(async (inputs: string[], o) => {
-      const config = o.config ? loadCameraConfig(o.config) : undefined;
-      const calibration = config?.calibration ? withRegion(config.calibration, o.config) : undefined;
+      const camera = o.config ? loadCamera(o.config) : undefined;
+      const config = camera?.config;
       const videos = expandVideoInputs(inputs);
       if (videos.length > 1 && (o.mot || o.annotate)) throw new UserError("--mot and --annotate write one file for one video; analyse the files one by one to get one for each");
       if (o.blurPeople && !o.annotate) throw new UserError("--blur-people applies to the annotated video: add --annotate out.mp4");
+      ensureWritableDir(o.out);
       // probe every file first: a bad segment should stop the day before hours of work, not after
       const infos = [];
       for (const v of videos) infos.push(await probeVideo(v));
@@ -86,11 +89,13 @@ Examples:
       let partial: string | undefined;
       for (const plan of plans) {
         const progress = progressReporter(`analyze ${plan.video}`, { quiet: o.quiet || o.json });
-        let summary;
+        let done;
         try {
-          summary = await analyzeVideo({
+          done = await analyzeSegment({
             video: plan.video,
             out: plan.out,
+            config: camera,
+            segment: { name: plan.segment, start: plan.start },
             mot: o.mot,
             stride: o.stride,
             model: o.model,
@@ -101,20 +106,13 @@ Examples:
             resume: o.resume,
             chunkFrames: o.chunkFrames,
             threads: o.threads,
-            segment: { name: plan.segment, camera: config?.camera ?? "camera", start: plan.start, timezone: config?.timezone ?? "UTC" },
-            calibration,
             onProgress: (p) => progress.update(p),
           });
         } finally {
           progress.stop();
         }
-        let analytics = "";
-        if (config) {
-          // the pages and smw report read the config next to the run
-          copyFileSync(o.config, join(plan.out, "camera.json"));
-          const n = await writeRunAnalytics(plan.out, config);
-          analytics = `, ${n.events} line crossings, ${n.zoneVisits} zone visits`;
-        }
+        const { summary } = done;
+        const analytics = done.analytics ? `, ${done.analytics.events} line crossings, ${done.analytics.zoneVisits} zone visits` : "";
         if (o.annotate) {
           const r = await annotateVideo({ video: plan.video, runDir: plan.out, out: o.annotate, blurPeople: o.blurPeople, lines: config?.lines, zones: config?.zones });
           if (!o.quiet && !o.json) console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
@@ -251,21 +249,16 @@ Examples:
   smw watch rtsp://192.0.2.10/stream1 --out runs/live --segment 300 --until 21:00
   smw watch /dev/video0 --out runs/webcam --duration 600 --rules alerts.json`)
     .action(async (input: string, o) => {
-      const config = o.config ? loadCameraConfig(o.config) : undefined;
-      const calibration = config?.calibration ? withRegion(config.calibration, o.config) : undefined;
+      const camera = o.config ? loadCamera(o.config) : undefined;
       const rules = o.rules ? loadAlertRules(o.rules) : undefined;
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
       const r = await watch({
         input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal,
-        analyze: (seg) => ({ stride: o.stride, calibration, segment: { name: seg.name, camera: config?.camera ?? "camera", start: seg.start, timezone: config?.timezone ?? "UTC" } }),
+        analyze: (seg) => ({ stride: o.stride, config: camera, segment: { name: seg.name, start: seg.start } }),
         log: (line) => process.stderr.write(`${line}\n`),
         onSegment: async (seg) => {
           if (seg.error) return void process.stderr.write(`smw: warning: segment ${seg.name}: ${seg.error}\n`);
-          if (config && o.config) {
-            copyFileSync(o.config, join(seg.runDir, "camera.json"));
-            await writeRunAnalytics(seg.runDir, config);
-          }
           if (rules) await runAlerts({ runDir: seg.runDir, rules });
           console.log(`${seg.name}: ${seg.summary?.framesAnalysed ?? 0} frames, ${seg.summary?.tracks ?? 0} tracks -> ${seg.runDir}`);
         },

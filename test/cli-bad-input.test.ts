@@ -48,6 +48,13 @@ test("unwritable output folder gets a one-line error naming it", () => {
   assert.match(r.stderr, /a-file\/run: cannot write/);
 });
 
+test("an --out under a pseudo file system fails at once with exit 2 (recursive mkdir there never returned)", () => {
+  const r = smw(["analyze", "data/clips/tud-campus.mp4", "--out", "/proc/x/run"], { timeout: 30_000 });
+  assert.equal(r.code, 2, `exit ${r.code}: ${r.stderr}`);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /\/proc\/x\/run: cannot write results there \(ENOENT\); choose another --out folder/);
+});
+
 test("a --mot path that cannot be written stops before any work, with one line naming it", () => {
   const mot = join(dir, "no-such-folder", "tracks.txt");
   const r = smw(["analyze", "data/clips/tud-campus.mp4", "--out", join(dir, "mot-run"), "--mot", mot]);

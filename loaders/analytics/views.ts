@@ -14,12 +14,15 @@
 // Views: tracks, customer_tracks, visitors, staff_uids, frames, people_in_view, events,
 // zone_visits, zone_occupancy, footfall_minute, footfall_hour; table macros footfall(width) and
 // dwell_grid(cell_px). The TypeScript metric functions below apply a window before aggregating.
-import { existsSync, readFileSync, renameSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { contours } from "d3-contour";
-import { parseCameraConfig, REST_DAYPART, segmentStart, type CameraConfig } from "../config/camera.ts";
+import { parseCameraConfig, REST_DAYPART, type CameraConfig } from "../config/camera.ts";
 import { UserError } from "../errors.ts";
+import { frameSeconds } from "../run/contract.ts";
+import { readRun, runStart } from "../run/read.ts";
+import { query, sql } from "../store/duckdb.ts";
 import { pointInPolygon, type FootPath } from "./geometry.ts";
 import { lineCrossings } from "./line-crossings.ts";
 import { zoneVisits } from "./zones.ts";
@@ -56,16 +59,7 @@ export interface Analytics {
   close(): void;
 }
 
-export const sql = {
-  string: (s: string) => `'${s.replaceAll("'", "''")}'`,
-  time: (d: Date) => `TIMESTAMPTZ '${d.toISOString()}'`,
-  list: (items: readonly string[]) => (items.length ? `(${items.map(sql.string).join(", ")})` : "(NULL)"),
-};
-
-/** Rows of a query as plain JS objects (counts should be cast to INTEGER/DOUBLE in the SQL). */
-export async function query<T = Record<string, unknown>>(a: { conn: DuckDBConnection }, text: string): Promise<T[]> {
-  return (await a.conn.runAndReadAll(text)).getRowObjectsJS() as T[];
-}
+export { sql, query } from "../store/duckdb.ts";
 
 // ---- windows ----
 
@@ -96,36 +90,6 @@ export function windowWhere(w: Window = {}): string {
 }
 
 // ---- opening ----
-
-interface RunJson {
-  video: { path: string; width: number; height: number; fps: number; frameCount: number };
-  options?: { stride?: number };
-  framesAnalysed?: number;
-  segment?: { start?: string | null };
-  counting?: { calibrated: boolean; residuals?: ResidualStats; smoothSeconds: number };
-}
-
-/** The start smw analyze recorded for the segment (file name or back-to-back segments), else the config's rule. */
-function runStart(info: RunJson, config?: CameraConfig): Date | null {
-  if (info.segment?.start) return new Date(info.segment.start);
-  return config ? segmentStart(config, info.video.path) : null;
-}
-
-/** Wall-clock start of the run in `dir`, for `openAnalytics({runs})`. */
-export function runStartOf(dir: string, config?: CameraConfig): Date | null {
-  return runStart(readRunJson(dir), config);
-}
-
-function readRunJson(dir: string): RunJson {
-  const path = join(dir, "run.json");
-  if (!existsSync(path)) throw new UserError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
-  if (!existsSync(join(dir, "tracks.parquet"))) throw new UserError(`${dir}: no tracks.parquet here; the run did not finish`);
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as RunJson;
-  } catch (e) {
-    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-}
 
 /** ts and the local-clock window columns for a row whose seconds-from-start expression is `t` (needs a `start` column in scope). */
 export function clockColumns(config: CameraConfig, t: string): string {
@@ -176,7 +140,7 @@ async function runsFromTracks(patterns: readonly string[], config?: CameraConfig
     conn.closeSync();
     db.closeSync();
   }
-  return [...new Set(dirs)].map((dir) => ({ dir, start: runStartOf(dir, config) }));
+  return [...new Set(dirs)].map((dir) => ({ dir, start: runStart(readRun(dir, { tracks: true }), config) }));
 }
 
 export async function openAnalytics(options: AnalyticsSources): Promise<Analytics> {
@@ -185,15 +149,14 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
   if (runs.length === 0) throw new UserError("no runs to analyse");
   const names = new Set<string>();
   const segments: Segment[] = runs.map((run) => {
-    const info = readRunJson(run.dir);
+    const info = readRun(run.dir, { tracks: true });
     let name = run.segment ?? basename(run.dir);
     for (let k = 2; names.has(name); k++) name = `${run.segment ?? basename(run.dir)}-${k}`;
     names.add(name);
-    const stride = Math.max(1, info.options?.stride ?? 1);
     return {
-      segment: name, dir: run.dir, start: run.start ?? null, fps: info.video.fps, stride, dt: stride / info.video.fps,
+      segment: name, dir: run.dir, start: run.start ?? null, fps: info.video.fps, stride: info.options.stride, dt: frameSeconds(info),
       width: info.video.width, height: info.video.height,
-      framesAnalysed: info.framesAnalysed ?? Math.ceil(info.video.frameCount / stride),
+      framesAnalysed: info.framesAnalysed,
       counting: info.counting && existsSync(join(run.dir, "counts.parquet"))
         ? { calibrated: info.counting.calibrated, residuals: info.counting.residuals, smoothSeconds: info.counting.smoothSeconds ?? 0 }
         : undefined,
@@ -551,31 +514,4 @@ export function dwellContours(grid: GridShape & { perVisitor?: ArrayLike<number>
     .size([grid.cols, grid.rows])
     .thresholds(thresholds)(Array.from(values))
     .map((p) => ({ ...p, coordinates: p.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [x * k, y * k]))) }));
-}
-
-// ---- per-run files ----
-
-/**
- * Writes `events.parquet` and `zone_visits.parquet` into a run directory (under a temporary name,
- * then renamed). Times are seconds from the video start; `staff` flags people the config's staff
- * rules exclude. Returns the row counts.
- */
-export async function writeRunAnalytics(runDir: string, config: CameraConfig): Promise<{ events: number; zoneVisits: number }> {
-  const info = readRunJson(runDir);
-  const a = await openAnalytics({ runs: [{ dir: runDir, start: runStart(info, config) }], config });
-  try {
-    const out = async (name: string, select: string) => {
-      const file = join(runDir, `${name}.parquet`);
-      await a.conn.run(`COPY (${select}) TO ${sql.string(`${file}.tmp`)} (FORMAT parquet)`);
-      renameSync(`${file}.tmp`, file);
-      const [{ n }] = await query<{ n: number }>(a, `SELECT count(*)::INTEGER AS n FROM (${select})`);
-      return n;
-    };
-    return {
-      events: await out("events", `SELECT track_id, frame, t_seconds, ts, line, direction, staff FROM events ORDER BY t_seconds, track_id`),
-      zoneVisits: await out("zone_visits", `SELECT track_id, zone, kind, enter_t, exit_t, dwell_seconds, stopper, staff FROM zone_visits ORDER BY enter_t, track_id`),
-    };
-  } finally {
-    a.close();
-  }
 }

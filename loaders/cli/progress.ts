@@ -1,7 +1,7 @@
 // Progress for long work: a live bar with frames/s and ETA on a terminal, a plain line every
 // few seconds when output goes to a log or CI, nothing with --quiet.
 import cliProgress from "cli-progress";
-import type { Progress } from "../pipeline/analyze.ts";
+import type { Progress } from "../run/contract.ts";
 
 export type ProgressSink = { update(p: Progress): void; stop(): void };
 

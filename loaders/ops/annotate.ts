@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { UserError } from "../errors.ts";
-import { ensureWritableDir } from "../pipeline/analyze.ts";
+import { ensureWritableDir } from "../store/out-dir.ts";
 import { FrameStream } from "../video/frames.ts";
 import { probeVideo } from "../video/probe.ts";
 import {

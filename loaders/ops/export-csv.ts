@@ -6,7 +6,7 @@ import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../errors.ts";
-import { ensureWritableDir } from "../pipeline/analyze.ts";
+import { ensureWritableDir } from "../store/out-dir.ts";
 import { sqlString } from "../store/parquet-writer.ts";
 import { analysedFrameRange, readRunSummary, tracksFile, withDuckDb } from "./run-data.ts";
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../errors.ts";
-import type { RunSummary } from "../pipeline/analyze.ts";
+import type { RunSummary } from "../run/contract.ts";
 import { sqlString } from "../store/parquet-writer.ts";
 
 export type Point = [number, number];

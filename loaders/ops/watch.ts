@@ -16,7 +16,9 @@ import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync 
 import { basename, extname, join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { UserError } from "../errors.ts";
-import { analyzeVideo, ensureWritableDir, type AnalyzeOptions, type RunSummary } from "../pipeline/analyze.ts";
+import { analyzeSegment, type SegmentJob } from "../pipeline/segment.ts";
+import type { RunSummary } from "../run/contract.ts";
+import { ensureWritableDir } from "../store/out-dir.ts";
 import { lastErrorLine, spawnFfmpeg } from "./ffmpeg-tools.ts";
 
 export interface WatchOptions {
@@ -56,7 +58,7 @@ export interface WatchOptions {
   now?: () => Date;
 }
 
-export type SegmentAnalyzeOptions = Omit<AnalyzeOptions, "video" | "out" | "onProgress">;
+export type SegmentAnalyzeOptions = Omit<SegmentJob, "video" | "out" | "onProgress">;
 
 export interface SegmentResult {
   /** Segment name (file name without extension), e.g. 20250301_141500. */
@@ -184,7 +186,7 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
       const result: SegmentResult = { name, file, runDir, startedAt: segmentStart(name), analyseSeconds: 0 };
       try {
         const extra = typeof opts.analyze === "function" ? opts.analyze({ name, file, start: new Date(result.startedAt) }) : opts.analyze;
-        result.summary = await analyzeVideo({ ...extra, video: file, out: runDir });
+        result.summary = (await analyzeSegment({ ...extra, video: file, out: runDir })).summary;
         if (result.summary.partial) result.error = `partial: ${result.summary.partial.error}`;
         else if (opts.keepSegments === false) rmSync(file, { force: true });
       } catch (e) {

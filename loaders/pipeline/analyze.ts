@@ -1,9 +1,13 @@
 // The pipeline glue, in the order data flows: video -> frames -> detections -> tracks ->
 // tables. Every stage lives in its own module; this file only wires them and keeps time.
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { UserError } from "../errors.ts";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { AnalysisAborted, UserError } from "../errors.ts";
+import type { Progress, RunSummary, StageTimings } from "../run/contract.ts";
+import { writeRun } from "../run/read.ts";
+import { openDuckDb, type DuckSession } from "../store/duckdb.ts";
+import { ensureWritableDir } from "../store/out-dir.ts";
 import { Detector, DETECTOR_DEFAULTS } from "../detect/detector.ts";
 import { chooseInputSize, DEFAULT_MANIFEST, loadManifest } from "../detect/manifest.ts";
 import { temporalMedian, plateSize } from "../scene/background.ts";
@@ -22,9 +26,8 @@ import { formatMotLine } from "../eval/mot-text.ts";
 import type { LoadedCalibration } from "../count/config.ts";
 import { COUNT_SCHEMA, CountStage, type CountingSummary } from "../count/count-stage.ts";
 
-export interface AnalyzeOptions {
-  video: string;
-  out: string;
+/** How to analyse: the choices a user (or a queue job) makes, the same for every segment of a camera. */
+export interface AnalysisSettings {
   stride?: number;
   /** Model manifest path (default models/nanodet.json). */
   model?: string;
@@ -46,6 +49,11 @@ export interface AnalyzeOptions {
   chunkFrames?: number;
   /** Continue an interrupted run in `out` from its last committed chunk. */
   resume?: boolean;
+}
+
+export interface AnalyzeOptions extends AnalysisSettings {
+  video: string;
+  out: string;
   /** Where this video sits in a camera's day: recorded in run.json for the analytics. */
   segment?: SegmentInfo;
   /**
@@ -54,6 +62,8 @@ export interface AnalyzeOptions {
    */
   calibration?: LoadedCalibration;
   onProgress?: (p: Progress) => void;
+  /** Stops at the next frame boundary, commits what was analysed as a checkpoint (resumable with `resume`) and rejects with AnalysisAborted. */
+  signal?: AbortSignal;
 }
 
 export interface SegmentInfo {
@@ -62,47 +72,6 @@ export interface SegmentInfo {
   /** Wall-clock time of the first frame, when known. */
   start: Date | null;
   timezone: string;
-}
-
-export interface Progress {
-  framesDone: number;
-  framesTotal: number;
-  elapsed: number;
-}
-
-export interface StageTimings {
-  background: number;
-  decode: number;
-  detect: number;
-  track: number;
-  motion: number;
-  /** Static-object flags and people counts (on the motion stage's grid). */
-  count: number;
-  write: number;
-  total: number;
-}
-
-export interface RunSummary {
-  version: 1;
-  createdAt: string;
-  video: VideoInfo;
-  model: { name: string; manifest: string; inputSize: [number, number]; scoreThreshold: number; iouThreshold: number; classes: string[] };
-  options: { stride: number; tracker: string; backgroundSamples: number; repair: boolean; repairGapSeconds: number; resumedFromFrame?: number };
-  analysisSize: [number, number];
-  framesAnalysed: number;
-  detections: number;
-  trackPoints: number;
-  tracks: number;
-  timings: StageTimings;
-  /** Motion grid size; one cell covers `cellPixels` source pixels on a side. */
-  motion: { width: number; height: number; cellPixels: number; frames: number };
-  background: { width: number; height: number; samples: number };
-  segment?: { name: string; camera: string; start: string | null; timezone: string };
-  /** People counts per frame (counts.parquet) and static-object suppression. */
-  counting: CountingSummary;
-  /** Set when the input was damaged mid-way: what was decoded before is kept. */
-  partial?: { error: string; lastFrame: number; lastSeconds: number };
-  outputs: Record<string, string>;
 }
 
 // One set of tracking defaults for all footage (chosen on both TUD sequences together, see
@@ -128,16 +97,6 @@ export const DETECTION_SCHEMA: Schema = [
 export const TRACK_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["track_id", "INTEGER"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["interpolated", "BOOLEAN"],
 ];
-
-export function ensureWritableDir(dir: string): void {
-  try {
-    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error("exists and is not a folder");
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    throw new UserError(`${dir}: cannot write results there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --out folder`);
-  }
-}
 
 export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const t0 = performance.now();
@@ -172,6 +131,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const chunkFrames = Math.max(1, Math.floor(opts.chunkFrames ?? CHUNK_FRAMES));
 
   const releaseLock = lockRun(out);
+  let session: DuckSession | undefined;
   try {
     // Background plate first: the motion stage diffs every frame against it. Sampling is
     // deterministic, so a resumed run rebuilds the same plate.
@@ -191,8 +151,8 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     writeRgbPng(join(out, "background.png"), plate, pw, ph);
     timings.background = (performance.now() - tb) / 1000;
 
-    const db = await DuckDBInstance.create(":memory:");
-    const conn = await db.connect();
+    session = await openDuckDb();
+    const conn = session.conn;
     const partsDir = join(out, ".parts");
     // the one whole-table sort (tracks) spills to disk past this instead of growing with the video
     await conn.run(`SET memory_limit = '512MB'; SET temp_directory = '${join(partsDir, "spill").replaceAll("'", "''")}'`);
@@ -283,11 +243,22 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       await settle(lastFrame);
     }
 
+    /** Everything analysed so far into part files, and the checkpoint that names them. */
+    const commitChunk = async () => {
+      await detWriter.commit();
+      await rawCountWriter.commit();
+      await settle(lastFrame);
+      writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, countParts: rawCountWriter.partNames, motionFrames: motion.frames }, motion.grid);
+    };
     const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24", startFrame: previous ? lastFrame + stride : 0 });
     const framesTotal = Math.ceil(video.frameCount / stride);
     let sinceCommit = 0;
     let tWait = performance.now();
     for await (const { frame, t: pts, data } of frames) {
+      if (opts.signal?.aborted) {
+        if (sinceCommit > 0) await commitChunk();
+        throw new AnalysisAborted(out, lastFrame, analysed, opts.signal.reason);
+      }
       const ta = performance.now();
       timings.decode += ta - tWait;
       // the stream's own timestamp (variable frame rate, frames lost to damage); frame / fps only if ffmpeg gave none
@@ -309,10 +280,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       lastFrame = frame;
       lastSeconds = t;
       if (++sinceCommit >= chunkFrames) {
-        await detWriter.commit();
-        await rawCountWriter.commit();
-        await settle(frame);
-        writeCheckpoint(partsDir, { version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detWriter.partNames, countParts: rawCountWriter.partNames, motionFrames: motion.frames }, motion.grid);
+        await commitChunk();
         sinceCommit = 0;
       }
       const te = performance.now();
@@ -341,8 +309,8 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     if (opts.mot) await writeMotFromParquet(conn, join(out, "tracks.parquet"), opts.mot);
     const [{ n: detections }] = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM '${join(out, "detections.parquet")}'`)).getRowObjectsJS() as { n: number }[];
     rmSync(partsDir, { recursive: true, force: true });
-    conn.closeSync();
-    db.closeSync();
+    session.close();
+    session = undefined;
     timings.write = (timings.write + performance.now() - tw) / 1000;
     timings.total = (performance.now() - t0) / 1000;
 
@@ -373,10 +341,10 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
         ...(opts.mot ? { mot: resolve(opts.mot) } : {}),
       },
     };
-    writeFileSync(join(out, "run.json.tmp"), JSON.stringify(summary, null, 2));
-    renameSync(join(out, "run.json.tmp"), join(out, "run.json"));
+    writeRun(out, summary);
     return summary;
   } finally {
+    session?.close();
     releaseLock();
   }
 }
@@ -413,8 +381,12 @@ function openMotFile(motFile: string, flags: "w" | "a" = "w"): number {
   }
 }
 
-/** What the count stage commits per analysed frame, so a resumed run can restore it (the estimate needs the whole run). */
-const COUNT_RAW_SCHEMA: Schema = [["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["boxes", "INTEGER"], ["foreground", "FLOAT"]];
+/**
+ * What the count stage commits per analysed frame, so a resumed run can restore it (the estimate
+ * needs the whole run). The foreground share stays a DOUBLE here: a calibrated count model weighs
+ * it, and a FLOAT round trip made a resumed run's estimates differ in the 7th digit.
+ */
+const COUNT_RAW_SCHEMA: Schema = [["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["boxes", "INTEGER"], ["foreground", "DOUBLE"]];
 
 /** Gives the count stage back the frames committed before an interruption, with each frame's static boxes. */
 async function restoreCounts(conn: DuckDBConnection, countRel: string, detRel: string, counter: CountStage): Promise<void> {

@@ -1,11 +1,10 @@
 // Data loaders need a run to read. This makes one from the bundled clip the first time it
 // is asked for, and only once even when Framework starts several loaders at the same time.
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeRunAnalytics } from "../analytics/views.ts";
-import { loadCameraConfig } from "../config/camera.ts";
-import { analyzeVideo } from "./analyze.ts";
+import { makeDirs } from "../store/out-dir.ts";
+import { analyzeSegment } from "./segment.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const DEMO_VIDEO = join(REPO_ROOT, "data/clips/tud-stadtmitte.mp4");
@@ -14,7 +13,7 @@ export const DEMO_CONFIG = join(REPO_ROOT, "data/camera.example.json");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Makes the run in `dir` from `video` (and its line/zone analytics from `config`) unless it exists. */
+/** Makes the run in `dir` from `video` with `config` (as `npm run demo` does: calibration, lines, zones) unless it exists. */
 export async function ensureRun(dir = DEMO_RUN, video = DEMO_VIDEO, config: string | null = DEMO_CONFIG): Promise<string> {
   const out = resolve(REPO_ROOT, dir);
   const lock = join(out, ".ensure-lock");
@@ -22,7 +21,7 @@ export async function ensureRun(dir = DEMO_RUN, video = DEMO_VIDEO, config: stri
   // run.json appears before the line/zone analytics are written: finished means no lock too
   const done = () => analysed() && !existsSync(lock);
   for (let waited = 0; !done(); ) {
-    mkdirSync(out, { recursive: true });
+    makeDirs(out);
     let owner = false;
     try {
       mkdirSync(lock); // atomic: exactly one caller wins
@@ -30,14 +29,7 @@ export async function ensureRun(dir = DEMO_RUN, video = DEMO_VIDEO, config: stri
     } catch {}
     if (owner) {
       try {
-        if (!analysed()) {
-          const camera = config ? loadCameraConfig(resolve(REPO_ROOT, config)) : undefined;
-          await analyzeVideo({ video: resolve(REPO_ROOT, video), out });
-          if (camera && config) {
-            copyFileSync(resolve(REPO_ROOT, config), join(out, "camera.json"));
-            await writeRunAnalytics(out, camera);
-          }
-        }
+        if (!analysed()) await analyzeSegment({ video: resolve(REPO_ROOT, video), out, config: config ? resolve(REPO_ROOT, config) : undefined });
       } finally {
         rmSync(lock, { recursive: true, force: true });
       }

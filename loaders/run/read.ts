@@ -1,0 +1,71 @@
+// Reading runs back: one run folder's run.json (upgraded to the current contract), its wall-clock
+// start, and the run folders of a dataset (a run folder itself, or any folder above run folders).
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { segmentStart, type CameraConfig } from "../config/camera.ts";
+import { UserError } from "../errors.ts";
+import { RUN_JSON, type RunSummary } from "./contract.ts";
+
+/** run.json as files before the current contract wrote it: thresholds under other names. */
+type OlderRun = Partial<RunSummary> & {
+  model?: { scoreThreshold?: number };
+  counting?: { scoreThreshold?: number };
+};
+
+/** An older run.json in the current shape (the fields it lacks derived the way its writer did). */
+export function upgradeRun(raw: OlderRun): RunSummary {
+  const run = raw as RunSummary;
+  const stride = Math.max(1, Math.floor(raw.options?.stride || 1));
+  const upgraded = {
+    ...run,
+    options: { ...run.options, stride },
+    framesAnalysed: raw.framesAnalysed ?? Math.ceil((raw.video?.frameCount ?? 0) / stride),
+  };
+  return upgraded;
+}
+
+/** The run in `dir`; a missing or unreadable run.json is bad input naming the folder and the fix. */
+export function readRun(dir: string, opts: { tracks?: boolean } = {}): RunSummary {
+  const file = join(resolve(dir), RUN_JSON);
+  if (!existsSync(file)) throw new UserError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
+  if (opts.tracks && !existsSync(join(dir, "tracks.parquet"))) throw new UserError(`${dir}: no tracks.parquet here; the run did not finish`);
+  try {
+    return upgradeRun(JSON.parse(readFileSync(file, "utf8")));
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message}); re-run smw analyze into ${dir}`);
+  }
+}
+
+/** Written under a temporary name and renamed: a reader never sees half a run.json. */
+export function writeRun(dir: string, run: RunSummary): void {
+  const file = join(dir, RUN_JSON);
+  writeFileSync(`${file}.tmp`, JSON.stringify(run, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The start smw analyze recorded for the segment (file name or back-to-back segments), else the config's rule. */
+export function runStart(run: Pick<RunSummary, "segment" | "video">, config?: CameraConfig): Date | null {
+  if (run.segment?.start) return new Date(run.segment.start);
+  return config ? segmentStart(config, run.video.path) : null;
+}
+
+/** Wall-clock start of the run in `dir`. */
+export function runStartOf(dir: string, config?: CameraConfig): Date | null {
+  return runStart(readRun(dir), config);
+}
+
+/** Run folders under the given paths (a run folder itself, or any folder above run folders). */
+export function findRunDirs(paths: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (existsSync(join(dir, RUN_JSON))) return void found.push(dir);
+    if (depth > 4) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith(".")) walk(join(dir, e.name), depth + 1);
+  };
+  for (const p of paths) {
+    if (!existsSync(p) || !statSync(p).isDirectory()) throw new UserError(`${p}: not a run folder; pass the --out folder of smw analyze`);
+    walk(p, 0);
+    if (!found.length) throw new UserError(`${p}: holds no run.json; run smw analyze into it first`);
+  }
+  return found.sort();
+}
