@@ -3,7 +3,8 @@
 // not count), and the foot path between the two sides passes through the line's segment (walking
 // round its end does not count). Each confirmed change of side is one event.
 import type { LineConfig } from "../config/camera.ts";
-import { forEachTrack, segmentsIntersect, sideOf, type FootPath } from "./geometry.ts";
+import { segmentsIntersect, sideOf } from "../geometry/plane.ts";
+import { forEachTrack, type FootPath } from "./geometry.ts";
 
 export interface CrossingEvent {
   segment: string;

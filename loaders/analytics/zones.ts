@@ -2,7 +2,8 @@
 // ends only once the person has been outside for `debounceSeconds` (a brief step out, or a
 // wobbly box, does not split it). Display zones also sort visits into stoppers and passers-by.
 import type { ZoneConfig, ZoneKind } from "../config/camera.ts";
-import { forEachTrack, pointInPolygon, type FootPath } from "./geometry.ts";
+import { pointInPolygon } from "../geometry/plane.ts";
+import { forEachTrack, type FootPath } from "./geometry.ts";
 
 export interface ZoneVisit {
   segment: string;

@@ -1,8 +1,7 @@
 // Decodes chosen frames of a video (by 0-based frame number), scaled by ffmpeg, as raw pixels.
 // Calibration needs ~100 scattered frames, not the whole video: ffmpeg's select filter drops
 // the others before scaling, so they cost a decode and nothing more.
-import { spawn } from "node:child_process";
-import { videoBinaries } from "../video/binaries.ts";
+import { runVideoTool } from "../video/ffmpeg.ts";
 
 /** Frames per ffmpeg run: keeps the select expression short. */
 const CHUNK = 150;
@@ -35,24 +34,14 @@ export async function decodeFrames(
   return delivered;
 }
 
-function decodeChunk(path: string, frames: number[], o: { width: number; height: number; pixFmt?: string }): Promise<Uint8Array[]> {
+async function decodeChunk(path: string, frames: number[], o: { width: number; height: number; pixFmt?: string }): Promise<Uint8Array[]> {
   const size = o.width * o.height * 3;
   const last = frames[frames.length - 1];
-  const args = ["-nostdin", "-hide_banner", "-loglevel", "error", "-i", path,
+  const args = ["-nostdin", "-loglevel", "error", "-i", path,
     "-vf", `select=${selectExpression(frames)},scale=${o.width}:${o.height}`, "-vsync", "0",
     "-frames:v", String(frames.length), "-f", "rawvideo", "-pix_fmt", o.pixFmt ?? "bgr24", "pipe:1"];
-  return new Promise((resolve, reject) => {
-    const p = spawn(videoBinaries().ffmpeg, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    let err = "";
-    p.stdout.on("data", (b: Buffer) => chunks.push(b));
-    p.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    p.on("error", reject);
-    p.on("close", (code) => {
-      const all = Buffer.concat(chunks);
-      const n = Math.floor(all.length / size);
-      if (n === 0 && code !== 0) return reject(new Error(`ffmpeg could not decode frames up to ${last} of ${path}: ${err.trim().split("\n").at(-1)}`));
-      resolve(Array.from({ length: n }, (_, i) => new Uint8Array(all.buffer, all.byteOffset + i * size, size)));
-    });
-  });
+  const { code, stdout, stderr } = await runVideoTool(args);
+  const n = Math.floor(stdout.length / size);
+  if (n === 0 && code !== 0) throw new Error(`ffmpeg could not decode frames up to ${last} of ${path}: ${stderr.trim().split("\n").at(-1)}`);
+  return Array.from({ length: n }, (_, i) => new Uint8Array(stdout.buffer, stdout.byteOffset + i * size, size));
 }

@@ -1,8 +1,7 @@
 // Pictures of chosen frames for the count audit page: decoded once by ffmpeg (exact frame
 // numbers), scaled to at most `maxWidth`, and encoded as JPEG by ffmpeg again. Frames travel
 // as data: URLs inside the page's JSON, so the audit works from a static, offline site.
-import { spawn } from "node:child_process";
-import { videoBinaries } from "../video/binaries.ts";
+import { runVideoTool } from "../video/ffmpeg.ts";
 import { decodeFrames } from "./decode-frames.ts";
 
 export interface FrameImage {
@@ -21,18 +20,11 @@ export function auditSample(framesAnalysed: number, stride: number, count = 12):
   return [...out].sort((a, b) => a - b);
 }
 
-export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality = 5): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(videoBinaries().ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-      "-s", `${width}x${height}`, "-i", "pipe:0", "-frames:v", "1", "-q:v", String(quality), "-f", "mjpeg", "pipe:1"], { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let err = "";
-    p.stdout.on("data", (b: Buffer) => out.push(b));
-    p.stderr.on("data", (b: Buffer) => (err += b));
-    p.on("error", reject);
-    p.on("close", (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg could not encode a JPEG: ${err.trim()}`))));
-    p.stdin.end(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength));
-  });
+export async function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality = 5): Promise<Buffer> {
+  const { code, stdout, stderr } = await runVideoTool(["-nostdin", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+    "-s", `${width}x${height}`, "-i", "pipe:0", "-frames:v", "1", "-q:v", String(quality), "-f", "mjpeg", "pipe:1"], { input: rgb });
+  if (code !== 0) throw new Error(`ffmpeg could not encode a JPEG: ${stderr.trim()}`);
+  return stdout;
 }
 
 export async function frameImages(path: string, frames: number[], videoWidth: number, videoHeight: number, maxWidth = 640): Promise<FrameImage[]> {

@@ -12,7 +12,7 @@
 // Static detections and tracks are excluded from counts and dwell; how many is reported.
 import { toGrayBlocks } from "../scene/motion.ts";
 import type { Detections, TrackRow } from "../types.ts";
-import { iou } from "../track/geometry.ts";
+import { iou } from "../geometry/box.ts";
 import { brightnessShift, boxForeground, FOREGROUND_LEVELS, regionForeground } from "./evidence.ts";
 import { roiGrid, type RoiMask } from "./roi.ts";
 

@@ -1,7 +1,7 @@
 // Detection quality against ground truth boxes, frame by frame: a detection is a true
 // positive when it overlaps a not-yet-claimed GT box with IoU >= threshold (greedy by
 // score, as PASCAL VOC and COCO match).
-import { iouAt } from "../track/geometry.ts";
+import { iouAt } from "../geometry/box.ts";
 
 export interface FrameBoxes {
   /** x1,y1,x2,y2 quadruples. */

@@ -15,7 +15,7 @@
 
 import type { TrackRow } from "../types.ts";
 import { maxMatchAssignment, solveAssignment } from "../track/assignment.ts";
-import { iouMatrix } from "../track/geometry.ts";
+import { iouMatrix } from "../geometry/box.ts";
 
 /** The part of a row the metrics look at; TrackRow (and parseMotText output) fit as-is. */
 export type MotBox = Pick<TrackRow, "frame" | "trackId" | "x1" | "y1" | "x2" | "y2">;

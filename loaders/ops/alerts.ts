@@ -8,7 +8,9 @@ import nodemailer from "nodemailer";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
 import { sqlString } from "../store/parquet-writer.ts";
-import { footPoint, frameTracks, pointInPolygon, readRunSummary, withDuckDb, type FrameTracks, type Point } from "./run-data.ts";
+import { footOf } from "../geometry/box.ts";
+import { pointInPolygon, type Point } from "../geometry/plane.ts";
+import { frameTracks, readRunSummary, withDuckDb, type FrameTracks } from "./run-data.ts";
 
 const point = z.tuple([z.number(), z.number()]);
 
@@ -115,9 +117,9 @@ export function loadAlertRules(file: string): AlertRule[] {
 /** People a rule counts in one frame: everyone in view, or the foot points inside its zone. */
 export function countFor(rule: Pick<AlertRule, "zone">, f: FrameTracks): number {
   if (!rule.zone) return f.boxes.length;
-  const zone = rule.zone as Point[];
+  const zone: readonly Point[] = rule.zone;
   let n = 0;
-  for (const b of f.boxes) if (pointInPolygon(footPoint(b), zone)) n++;
+  for (const b of f.boxes) if (pointInPolygon(...footOf(b), zone)) n++;
   return n;
 }
 

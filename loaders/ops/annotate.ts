@@ -15,8 +15,11 @@ import {
   drawLine, drawText, fillCircle, fillRect, polygonMask, redact, strokeRect, textSize, tintMask, trackColor,
   type Image, type Rgb,
 } from "./draw.ts";
-import { lastErrorLine, mp4EncoderArgs, spawnFfmpeg } from "./ffmpeg-tools.ts";
-import { footPoint, frameTracks, pointInPolygon, readRunSummary, type FrameTracks, type Point, type TrackBox } from "./run-data.ts";
+import { lastErrorLine, spawnVideoTool, stderrTail } from "../video/ffmpeg.ts";
+import { mp4EncoderArgs } from "./ffmpeg-tools.ts";
+import { boxIou, footOf } from "../geometry/box.ts";
+import { pointInPolygon, type Point } from "../geometry/plane.ts";
+import { frameTracks, readRunSummary, type FrameTracks, type TrackBox } from "./run-data.ts";
 
 /** A counting line from the camera config, in source pixels; `in` = side of a->b counted as entering. */
 export interface LineConfig {
@@ -94,17 +97,12 @@ export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResu
   const ext = extname(out) || ".mp4";
   const tmp = join(dirname(out), `.${basename(out, ext)}.partial${ext}`);
   const enc = mp4EncoderArgs();
-  const encoder = spawnFfmpeg([
+  const encoder = spawnVideoTool([
     "-loglevel", "error", "-nostdin", "-y",
     "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-framerate", String(run.video.fps || video.fps), "-i", "pipe:0",
     "-an", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", ...enc.args, tmp,
   ], { stdio: ["pipe", "ignore", "pipe"] });
-  const stderr: string[] = [];
-  encoder.stderr!.setEncoding("utf8");
-  encoder.stderr!.on("data", (s: string) => {
-    stderr.push(...s.split("\n").filter(Boolean));
-    if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
-  });
+  const stderr = stderrTail(encoder);
   const exited = new Promise<number | null>((res) => encoder.on("close", (code) => res(code)));
   let spawnError: Error | undefined;
   encoder.on("error", (e) => (spawnError = e));
@@ -153,7 +151,7 @@ export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResu
     }
     let hud = `IN VIEW ${boxes.length}`;
     for (const z of zones) {
-      const n = boxes.filter((b) => pointInPolygon(footPoint(b), z.polygon)).length;
+      const n = boxes.filter((b) => pointInPolygon(...footOf(b), z.polygon)).length;
       hud += `  ${z.name} ${n}`;
     }
     fillRect(img, 0, 0, textSize(hud, scale)[0] + 6 * scale, textSize(hud, scale)[1] + 6 * scale, BLACK, 0.55);
@@ -183,7 +181,7 @@ export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResu
       const boxes = current?.boxes ?? [];
       if (blur) {
         // detections a track already covers are the same person: blur them once
-        const extra = currentDets.filter((d) => !boxes.some((b) => iou(b, d) > 0.5));
+        const extra = currentDets.filter((d) => !boxes.some((b) => boxIou(b, d) > 0.5));
         for (const b of [...boxes, ...extra]) {
           const bw = b.x2 - b.x1, bh = b.y2 - b.y1;
           const padX = bw * 0.1, padY = bh * 0.1;
@@ -223,7 +221,7 @@ export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResu
 function updateTrails(trails: Map<number, Trail>, f: FrameTracks, seconds: number): void {
   if (seconds <= 0) return;
   for (const b of f.boxes) {
-    const [x, y] = footPoint(b);
+    const [x, y] = footOf(b);
     let tr = trails.get(b.trackId);
     if (!tr) trails.set(b.trackId, (tr = { points: [] }));
     tr.points.push({ x, y, t: f.t });
@@ -259,14 +257,6 @@ function drawInArrow(img: Image, l: LineConfig, scale: number, thickness: number
 function drawPolyline(img: Image, pts: readonly Point[], color: Rgb, thickness: number, closed: boolean): void {
   for (let i = 1; i < pts.length; i++) drawLine(img, pts[i - 1][0], pts[i - 1][1], pts[i][0], pts[i][1], color, thickness);
   if (closed && pts.length > 2) drawLine(img, pts.at(-1)![0], pts.at(-1)![1], pts[0][0], pts[0][1], color, thickness);
-}
-
-function iou(a: TrackBox, b: TrackBox): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
 }
 
 function isLight([r, g, b]: Rgb): boolean {

@@ -9,8 +9,6 @@ import { UserError } from "../errors.ts";
 import type { RunSummary } from "../run/contract.ts";
 import { sqlString } from "../store/parquet-writer.ts";
 
-export type Point = [number, number];
-
 export interface TrackBox {
   trackId: number;
   x1: number;
@@ -26,22 +24,6 @@ export interface FrameTracks {
   /** Seconds from the start of the video (the run's t_seconds). */
   t: number;
   boxes: TrackBox[];
-}
-
-/** Foot point of a box: bottom centre, where a person stands on the floor. */
-export function footPoint(b: { x1: number; x2: number; y2: number }): Point {
-  return [(b.x1 + b.x2) / 2, b.y2];
-}
-
-/** Even-odd ray casting; polygon vertices in order, closed implicitly. */
-export function pointInPolygon(p: Point, polygon: readonly Point[]): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [xi, yi] = polygon[i];
-    const [xj, yj] = polygon[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 export function readRunSummary(runDir: string): RunSummary {

@@ -19,7 +19,7 @@ import { UserError } from "../errors.ts";
 import { analyzeSegment, type SegmentJob } from "../pipeline/segment.ts";
 import type { RunSummary } from "../run/contract.ts";
 import { ensureWritableDir } from "../store/out-dir.ts";
-import { lastErrorLine, spawnFfmpeg } from "./ffmpeg-tools.ts";
+import { lastErrorLine, spawnVideoTool, stderrTail } from "../video/ffmpeg.ts";
 
 export interface WatchOptions {
   /** rtsp://..., http(s)://..., a file path, or a webcam (/dev/video0, v4l2:/dev/video0). */
@@ -299,17 +299,12 @@ export async function watch(opts: WatchOptions): Promise<WatchResult> {
 
 function runRecorder(args: string[], stallMs: number, started: (p: ChildProcess) => void): Promise<{ code: number | null; stderr: string[]; stalled: boolean }> {
   return new Promise((resolvePromise) => {
-    const p = spawnFfmpeg(args, { stdio: ["pipe", "pipe", "pipe"] });
+    const p = spawnVideoTool(args, { stdio: ["pipe", "pipe", "pipe"] });
     started(p);
-    const stderr: string[] = [];
+    const stderr = stderrTail(p);
     let lastProgress = Date.now();
     let stalled = false;
     p.stdout!.on("data", () => (lastProgress = Date.now()));
-    p.stderr!.setEncoding("utf8");
-    p.stderr!.on("data", (s: string) => {
-      stderr.push(...s.split("\n").filter(Boolean));
-      if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
-    });
     p.stdin!.on("error", () => {});
     const watchdog = setInterval(() => {
       if (Date.now() - lastProgress > stallMs && p.exitCode === null) {

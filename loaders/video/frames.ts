@@ -2,9 +2,9 @@
 // JS costs 10x more). ffmpeg runs in its own process, so decoding overlaps with whatever the
 // consumer does per frame; a small queue of recycled buffers keeps memory flat however long
 // the video is.
-import ffmpeg from "fluent-ffmpeg";
-import type { Readable } from "node:stream";
-import { videoBinaries } from "./binaries.ts";
+import type { ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { lastErrorLine, spawnVideoTool } from "./ffmpeg.ts";
 
 export interface FrameStreamOptions {
   width: number;
@@ -69,7 +69,6 @@ export class FrameStream implements AsyncIterable<RawFrame> {
   readonly stride: number;
   readonly startFrame: number;
   end: StreamEnd = { frames: 0 };
-  private command?: ffmpeg.FfmpegCommand;
 
   constructor(readonly path: string, readonly options: FrameStreamOptions) {
     this.frameBytes = options.width * options.height * CHANNELS[options.pixFmt ?? "bgr24"];
@@ -104,47 +103,47 @@ export class FrameStream implements AsyncIterable<RawFrame> {
     let lastTime: number | undefined;
     let damage: StreamEnd["damage"];
     let index = 0;
-    const cmd = ffmpeg(this.path)
-      .setFfmpegPath(videoBinaries().ffmpeg)
-      .inputOptions(["-nostdin", "-hide_banner"])
-      .outputOptions(ffmpegFrameArgs(this.options))
-      .on("stderr", (line: string) => {
-        const m = SHOWINFO.exec(line);
-        if (m) {
-          times.push(Number(m[1]));
-          produced++;
-          notify();
-          return;
-        }
-        if (line.includes("Parsed_showinfo")) return; // its continuation lines
-        stderrTail.push(line);
-        if (stderrTail.length > 20) stderrTail.shift();
-        // the file name is echoed in ffmpeg's lines and may itself contain such words
-        if (DAMAGE.test(line.split(this.path).join("")) && !/^(Input|Output) #/.test(line)) {
-          if (damage) damage.count++;
-          else {
-            const last = produced - 1; // the newest frame ffmpeg had produced
-            damage = {
-              // "[h264 @ 0x..] msg" or "<path>: msg" -> "msg"
-              message: line.split(this.path).join("").replace(/^\[[^\]]*\]\s*/, "").replace(/^:\s*/, "").trim(),
-              count: 1,
-              afterFrame: this.startFrame + last * this.stride,
-              afterSeconds: last >= 0 ? times.at(-1) ?? lastTime : undefined,
-            };
-          }
-        }
-      })
-      .on("error", (err: Error) => {
-        if (!/SIGKILL/.test(err.message)) failure = lastErrorLine(stderrTail) ?? err.message;
-        done = true;
+    const onStderr = (line: string) => {
+      const m = SHOWINFO.exec(line);
+      if (m) {
+        times.push(Number(m[1]));
+        produced++;
         notify();
-      })
-      .on("end", () => {
-        done = true;
-        notify();
-      });
-    this.command = cmd;
-    const out = cmd.pipe() as Readable;
+        return;
+      }
+      if (line.includes("Parsed_showinfo")) return; // its continuation lines
+      stderrTail.push(line);
+      if (stderrTail.length > 20) stderrTail.shift();
+      // the file name is echoed in ffmpeg's lines and may itself contain such words
+      if (DAMAGE.test(line.split(this.path).join("")) && !/^(Input|Output) #/.test(line)) {
+        if (damage) damage.count++;
+        else {
+          const last = produced - 1; // the newest frame ffmpeg had produced
+          damage = {
+            // "[h264 @ 0x..] msg" or "<path>: msg" -> "msg"
+            message: line.split(this.path).join("").replace(/^\[[^\]]*\]\s*/, "").replace(/^:\s*/, "").trim(),
+            count: 1,
+            afterFrame: this.startFrame + last * this.stride,
+            afterSeconds: last >= 0 ? times.at(-1) ?? lastTime : undefined,
+          };
+        }
+      }
+    };
+    const child: ChildProcess = spawnVideoTool(["-nostdin", "-i", this.path, ...ffmpegFrameArgs(this.options), "pipe:1"], { stdio: ["ignore", "pipe", "pipe"] });
+    let killed = false;
+    createInterface({ input: child.stderr!, crlfDelay: Infinity }).on("line", onStderr);
+    child.on("error", (err: Error) => {
+      failure = err.message;
+      done = true;
+      notify();
+    });
+    // 'close' comes after stdout and stderr have ended, so every frame and its showinfo line are in
+    child.on("close", (code, signal) => {
+      if (!killed && (code !== 0 || signal)) failure ??= lastErrorLine(stderrTail) ?? `ffmpeg exit ${code ?? signal}`;
+      done = true;
+      notify();
+    });
+    const out = child.stdout!;
     out.on("data", (chunk: Buffer) => {
       let offset = 0;
       while (offset < chunk.length) {
@@ -180,18 +179,11 @@ export class FrameStream implements AsyncIterable<RawFrame> {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     } finally {
-      if (!done) cmd.kill("SIGKILL");
+      if (!done) {
+        killed = true;
+        child.kill("SIGKILL");
+      }
       this.end = { frames: index, error: failure, damage };
     }
   }
-}
-
-function lastErrorLine(lines: string[]): string | undefined {
-  const interesting = lines.filter((l) => /error|invalid|corrupt|truncat|could not|no such/i.test(l));
-  return (interesting.at(-1) ?? lines.at(-1))?.trim();
-}
-
-/** Frames per stride-step iteration: the source frame numbers a stream over `frameCount` frames yields. */
-export function expectedFrames(frameCount: number, stride: number): number {
-  return Math.ceil(frameCount / Math.max(1, stride));
 }

@@ -1,9 +1,9 @@
 // Video metadata from ffprobe, turned into the few numbers the pipeline needs, with
 // errors a person can act on (the file is missing, is a folder, is empty, is not a video).
-import { execFile } from "node:child_process";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { UserError } from "../errors.ts";
-import { videoBinaries, videoEnv } from "./binaries.ts";
+import { videoBinaries } from "./binaries.ts";
+import { runVideoTool } from "./ffmpeg.ts";
 
 interface ProbeStream {
   codec_type?: string;
@@ -20,27 +20,21 @@ interface ProbeData {
   format: { duration?: string };
 }
 
-/** ffprobe as JSON, run directly (not through fluent-ffmpeg) to pass the environment and keep stderr. */
-function ffprobe(path: string): Promise<ProbeData> {
-  const { ffprobe: bin } = videoBinaries();
-  return new Promise((resolve, reject) => {
-    execFile(bin, ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
-      { env: videoEnv(), maxBuffer: 16 << 20, encoding: "utf8" },
-      (err, stdout, stderr) => {
-        if (err) {
-          const e = err as NodeJS.ErrnoException & { signal?: string };
-          if (e.code === "EACCES" || e.code === "ENOENT") {
-            return reject(new UserError(`${bin}: cannot run ffprobe (${e.code}); install ffmpeg (apt-get install ffmpeg) or reinstall with npm install`));
-          }
-          return reject(Object.assign(new Error(stderr.trim() || err.message), { signal: e.signal }));
-        }
-        try {
-          resolve(JSON.parse(stdout) as ProbeData);
-        } catch {
-          reject(new Error("ffprobe printed no JSON"));
-        }
-      });
+/** ffprobe as JSON; its stderr becomes the message when it cannot read the file. */
+async function ffprobe(path: string): Promise<ProbeData> {
+  const r = await runVideoTool(["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path], { tool: "ffprobe" }).catch((err: NodeJS.ErrnoException) => {
+    const bin = videoBinaries().ffprobe;
+    if (err.code === "EACCES" || err.code === "ENOENT") {
+      throw new UserError(`${bin}: cannot run ffprobe (${err.code}); install ffmpeg (apt-get install ffmpeg) or reinstall with npm install`);
+    }
+    throw err;
   });
+  if (r.code !== 0) throw Object.assign(new Error(r.stderr.trim() || `ffprobe exit ${r.code ?? r.signal}`), { signal: r.signal ?? undefined });
+  try {
+    return JSON.parse(r.stdout.toString("utf8")) as ProbeData;
+  } catch {
+    throw new Error("ffprobe printed no JSON");
+  }
 }
 
 /** An ISO-BMFF (MP4/MOV) file starts with a box: 4 size bytes, then ftyp/mdat/free/wide/moov/skip. */

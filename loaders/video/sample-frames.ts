@@ -1,10 +1,6 @@
 // A handful of frames spread evenly over a video, fetched by seeking (not by decoding the
 // whole file), so a background plate of an hour-long video costs seconds.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { videoBinaries, videoEnv } from "./binaries.ts";
-
-const run = promisify(execFile);
+import { runVideoTool } from "./ffmpeg.ts";
 
 export interface SampledFrames {
   width: number;
@@ -22,14 +18,11 @@ export function sampleTimes(duration: number, count: number): number[] {
 }
 
 async function grab(path: string, t: number, width: number, height: number): Promise<Uint8Array | undefined> {
-  const args = ["-nostdin", "-hide_banner", "-loglevel", "error", "-ss", t.toFixed(3), "-i", path,
+  const args = ["-nostdin", "-loglevel", "error", "-ss", t.toFixed(3), "-i", path,
     "-frames:v", "1", "-vf", `scale=${width}:${height}`, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"];
-  try {
-    const { stdout } = await run(videoBinaries().ffmpeg, args, { encoding: "buffer", maxBuffer: width * height * 3 + 1024, env: videoEnv() });
-    return stdout.length === width * height * 3 ? new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length) : undefined;
-  } catch {
-    return undefined; // a damaged region: the plate is built from the samples that decode
-  }
+  const { code, stdout } = await runVideoTool(args);
+  // a damaged region gives nothing (or a failed run): the plate is built from the samples that decode
+  return code === 0 && stdout.length === width * height * 3 ? new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length) : undefined;
 }
 
 export async function sampleFrames(

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pointInPolygon, segmentsIntersect, sideOf } from "../loaders/analytics/geometry.ts";
+import { pointInPolygon, segmentsIntersect, sideOf } from "../loaders/geometry/plane.ts";
 
 test("sideOf: right of a->b as seen in the picture (y down)", () => {
   // a->b points right on screen: below it is its right-hand side.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { boxCenter, boxHeight, boxWidth, footPoint, iou, iouAt, iouMatrix } from "../loaders/track/geometry.ts";
+import { boxCenter, boxHeight, boxIou, boxWidth, footOf, footPoint, iou, iouAt, iouMatrix } from "../loaders/geometry/box.ts";
 
 test("iou of identical boxes is 1", () => {
   assert.equal(iou(10, 20, 50, 100, 10, 20, 50, 100), 1);
@@ -39,4 +39,12 @@ test("centre, foot point, width and height", () => {
   assert.deepEqual(footPoint(b, 1), [20, 100]);
   assert.equal(boxWidth(b, 1), 20);
   assert.equal(boxHeight(b, 1), 80);
+});
+
+test("box objects (rows read back from a run) give the same IoU and foot point as packed boxes", () => {
+  const packed = [0, 0, 2, 2, 1, 0, 3, 2];
+  const [a, b] = [{ x1: 0, y1: 0, x2: 2, y2: 2 }, { x1: 1, y1: 0, x2: 3, y2: 2 }];
+  assert.equal(boxIou(a, b), iouAt(packed, 0, packed, 1));
+  assert.equal(boxIou(a, { x1: 5, y1: 5, x2: 5, y2: 5 }), 0);
+  assert.deepEqual(footOf(b), footPoint(packed, 1));
 });
