@@ -1,0 +1,97 @@
+// Tracklets: what the online tracker hands over (rows grouped by its id) and what offline
+// association needs to know of each one: its span, its boxes and motion at both ends, how sure
+// the detector ever was of it, and what it looked like.
+import type { TrackRow } from "../types.ts";
+
+/** Rows per track id, each sorted by frame; a duplicate (id, frame) keeps the higher score. */
+export function groupTracks(rows: readonly TrackRow[]): Map<number, TrackRow[]> {
+  const byId = new Map<number, TrackRow[]>();
+  for (const r of rows) {
+    let list = byId.get(r.trackId);
+    if (!list) byId.set(r.trackId, (list = []));
+    list.push(r);
+  }
+  for (const [id, list] of byId) byId.set(id, sortedUnique(list));
+  return byId;
+}
+
+/** Sorted by frame, one row per frame (the higher score wins). */
+export function sortedUnique(list: TrackRow[]): TrackRow[] {
+  list.sort((a, b) => a.frame - b.frame || b.score - a.score);
+  return list.filter((r, i) => i === 0 || r.frame !== list[i - 1].frame);
+}
+
+/** Constant-velocity fit of a tracklet's box centres near one end, evaluated at that end. */
+export interface EndFit {
+  x: number;
+  y: number;
+  /** Pixels per source frame. */
+  vx: number;
+  vy: number;
+  frame: number;
+  /** Box height at the end. */
+  h: number;
+}
+
+/** Least-squares constant-velocity fit of the centres of rows[from, to), anchored at `anchor`'s frame. */
+export function fitMotion(rows: readonly TrackRow[], from: number, to: number, anchor: TrackRow): EndFit {
+  const n = to - from;
+  let mf = 0, mx = 0, my = 0;
+  for (let i = from; i < to; i++) {
+    mf += rows[i].frame;
+    mx += (rows[i].x1 + rows[i].x2) / 2;
+    my += (rows[i].y1 + rows[i].y2) / 2;
+  }
+  mf /= n; mx /= n; my /= n;
+  let sff = 0, sfx = 0, sfy = 0;
+  for (let i = from; i < to; i++) {
+    const df = rows[i].frame - mf;
+    sff += df * df;
+    sfx += df * ((rows[i].x1 + rows[i].x2) / 2 - mx);
+    sfy += df * ((rows[i].y1 + rows[i].y2) / 2 - my);
+  }
+  const vx = sff > 0 ? sfx / sff : 0;
+  const vy = sff > 0 ? sfy / sff : 0;
+  return { x: mx + vx * (anchor.frame - mf), y: my + vy * (anchor.frame - mf), vx, vy, frame: anchor.frame, h: anchor.y2 - anchor.y1 };
+}
+
+export interface Tracklet {
+  id: number;
+  first: number;
+  last: number;
+  rows: number;
+  /** First and last observed rows. */
+  head: TrackRow;
+  tail: TrackRow;
+  /** Motion over the first / last `velocityWindow` rows. */
+  start: EndFit;
+  end: EndFit;
+  /** Highest detection score along the tracklet: offline confirmation looks at it. */
+  peakScore: number;
+  /** Mean colour histogram of its unoccluded boxes, when the caller kept one (never stored). */
+  appearance?: ArrayLike<number>;
+}
+
+export function summarise(id: number, list: readonly TrackRow[], velocityWindow: number, appearance?: ArrayLike<number>): Tracklet {
+  const k = Math.min(velocityWindow, list.length);
+  let peakScore = 0;
+  for (const r of list) if (r.score > peakScore) peakScore = r.score;
+  const head = list[0], tail = list[list.length - 1];
+  return {
+    id, first: head.frame, last: tail.frame, rows: list.length, head, tail,
+    start: fitMotion(list, 0, k, head),
+    end: fitMotion(list, list.length - k, list.length, tail),
+    peakScore, appearance,
+  };
+}
+
+/** Index of the first tracklet (sorted by start) that starts after `frame`. */
+export function firstStartingAfter(tracks: readonly Tracklet[], frame: number): number {
+  let lo = 0, hi = tracks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tracks[mid].first <= frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
