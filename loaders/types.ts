@@ -8,6 +8,8 @@ export interface Detections {
   scores: Float32Array;
   /** Class index into the model manifest's `classes`. */
   classes: Int32Array;
+  /** 1 where the box matches the people-free plate (a poster, a mannequin): trackers start no track on it. */
+  static?: Uint8Array;
 }
 
 /** Tracker output for one frame: the boxes of tracks that are confirmed and seen/predicted this frame. */
