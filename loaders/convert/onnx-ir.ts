@@ -24,8 +24,8 @@ export interface OnnxNode {
 
 export interface ValueInfo {
   name: string;
-  /** number = fixed, string = symbolic dim_param. */
-  dims: (number | string)[];
+  /** number = fixed, string = symbolic dim_param; absent = shape left to the runtime. */
+  dims?: (number | string)[];
 }
 
 export interface OnnxGraph {

@@ -1,10 +1,10 @@
 // Dense host tensors and the little numpy arithmetic the converter needs to fold constants
 // and rearrange weights. Pure functions; nothing here knows about TF or ONNX.
 
-export type DType = "float32" | "int32" | "int64" | "bool";
+export type DType = "float32" | "int32" | "int64" | "bool" | "int8" | "uint8";
 
-/** Dense host tensor. Integers (int32/int64/bool) share Int32Array: every integer we meet
- *  is a shape, an axis or an index, far below 2^31. */
+/** Dense host tensor. Integers share Int32Array: every integer we meet is a shape, an axis, an
+ *  index or a quantised value, far below 2^31; the writer narrows int8/uint8 to one byte. */
 export interface Tensor {
   dtype: DType;
   shape: number[];

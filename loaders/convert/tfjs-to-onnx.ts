@@ -11,11 +11,15 @@
 // Stages, one file each: parse the tfjs graph and fold constant subgraphs (tfjs-graph.ts) ->
 // infer shapes at two input sizes (shapes.ts) -> lower TF ops to ONNX, NHWC ops wrapped in
 // transposes (lower.ts) -> peephole passes: cancel transposes, fold bias/pad into Conv
-// (passes.ts) -> write ONNX with onnx-proto (write-onnx.ts). This file wires them and is the CLI.
+// (passes.ts) -> write ONNX with onnx-proto (write-onnx.ts). This file wires them and is the CLI,
+// which also writes the int8 model (int8.ts) from committed activation ranges, measuring them
+// first (calibrate.ts) when they are missing or `--calibrate` asks.
 
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { DEFAULT_MANIFEST, loadManifest } from "../detect/manifest.ts";
+import { type RangesFile, bundledClips, measureRanges, quantiseWithRanges } from "./int8.ts";
 import { Lowering, lowerNode } from "./lower.ts";
 import { NCHW_TO_NHWC, type OnnxGraph, type ValueInfo, ints } from "./onnx-ir.ts";
 import { optimise } from "./passes.ts";
@@ -46,7 +50,7 @@ function dimName(ref: number, probe: number, refHW: number[], probeHW: number[])
   return undefined;
 }
 
-function valueInfo(name: string, ref: number[], probe: number[], refHW: number[], probeHW: number[]): ValueInfo {
+function valueInfo(name: string, ref: number[], probe: number[], refHW: number[], probeHW: number[]): Required<ValueInfo> {
   return {
     name,
     dims: ref.map((d, i) => (d === probe[i] ? d : dimName(d, probe[i], refHW, probeHW) ?? `${name}_dim${i}`)),
@@ -70,6 +74,9 @@ export interface ConversionReport {
 export interface ConversionResult {
   bytes: Uint8Array;
   report: ConversionReport;
+  /** The optimised float graph the bytes encode, and its metadata (quantisation starts here). */
+  graph: OnnxGraph;
+  metadata: Record<string, string>;
 }
 
 export interface ConvertOptions {
@@ -147,7 +154,7 @@ export function convertTfjsGraph(
     input: `${INPUT_NAME}: float32 NCHW [1,3,H,W], tfjs export size ${refHW.join("x")}`,
     ...(options.source ? { source: options.source } : {}),
   };
-  return { bytes: encodeModel(graph, metadata), report };
+  return { bytes: encodeModel(graph, metadata), report, graph, metadata };
 }
 
 /** Reads model.json and its shards from disk. */
@@ -176,11 +183,14 @@ export function describeSource(modelPath: string): string {
   return modelPath;
 }
 
-function main(argv: string[]): void {
-  const modelPath = resolve(argv[0] ?? DEFAULT_MODEL);
-  const outPath = resolve(argv[1] ?? DEFAULT_OUT);
+async function main(argv: string[]): Promise<void> {
+  const [model, out, int8Out] = argv.filter((a) => !a.startsWith("--"));
+  const modelPath = resolve(model ?? DEFAULT_MODEL);
+  const outPath = resolve(out ?? DEFAULT_OUT);
+  const int8Path = resolve(int8Out ?? outPath.replace(/\.onnx$/, "-int8.onnx"));
+  const rangesPath = int8Path.replace(/\.onnx$/, ".ranges.json");
   const started = performance.now();
-  const { bytes, report } = convertTfjsGraphFile(modelPath, { source: describeSource(modelPath) });
+  const { bytes, report, graph, metadata } = convertTfjsGraphFile(modelPath, { source: describeSource(modelPath) });
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, bytes);
   const ms = performance.now() - started;
@@ -192,13 +202,20 @@ function main(argv: string[]): void {
   for (const o of report.outputs) {
     console.log(`  output ${o.name} [${o.dims.join(", ")}] (at export size [${o.shapeAtReference}])`);
   }
+  if (argv.includes("--calibrate") || !existsSync(rangesPath)) {
+    // Calibration frames are normalised as the float model's manifest says.
+    const measured = await measureRanges(graph, bundledClips(), loadManifest(DEFAULT_MANIFEST).input);
+    writeFileSync(rangesPath, `${JSON.stringify(measured, null, 2)}\n`);
+    console.log(`  -> ${rangesPath}: ${Object.keys(measured.ranges).length} activation ranges, ${measured.calibration}`);
+  }
+  const int8 = quantiseWithRanges(graph, metadata, JSON.parse(readFileSync(rangesPath, "utf8")) as RangesFile);
+  writeFileSync(int8Path, int8);
+  console.log(`  -> ${int8Path} (${(int8.length / 1e6).toFixed(2)} MB, ranges from ${rangesPath}) in ${(performance.now() - started).toFixed(0)} ms`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
+  main(process.argv.slice(2)).catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
-  }
+  });
 }

@@ -25,9 +25,12 @@ function encodeTensor(name: string, t: Tensor): OnnxTypes.ITensorProto {
   } else if (t.dtype === "int32") {
     raw = new Uint8Array(Int32Array.from(t.data).buffer);
     dataType = T.INT32;
+  } else if (t.dtype === "int8") {
+    raw = new Uint8Array(Int8Array.from(t.data).buffer);
+    dataType = T.INT8;
   } else {
     raw = Uint8Array.from(t.data);
-    dataType = T.BOOL;
+    dataType = t.dtype === "uint8" ? T.UINT8 : T.BOOL;
   }
   // raw_data is little-endian by spec; typed arrays are too on every platform Node ships for.
   return { name, dims: t.shape, dataType, rawData: raw };
@@ -49,7 +52,7 @@ function encodeValueInfo(v: ValueInfo): OnnxTypes.IValueInfoProto {
     type: {
       tensorType: {
         elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: v.dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
+        ...(v.dims ? { shape: { dim: v.dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } : {}),
       },
     },
   };

@@ -20,6 +20,10 @@ export type DecoderSpec =
 export interface ModelManifest {
   name: string;
   file: string;
+  /** Weights and activations: "int8" for a quantised model (models/nanodet-int8.json). */
+  precision?: "float32" | "int8";
+  /** How a quantised model was made, in words. */
+  quantisation?: string;
   licence?: string;
   source?: string;
   input: {
