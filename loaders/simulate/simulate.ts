@@ -1,0 +1,190 @@
+// `smw simulate`: renders a scenario's days into segment files named like a recorder's
+// (<camera>_<YYYYmmdd_HHMMSS>.mp4), with the ground truth beside them. Days are planned one at a
+// time from their own seeded stream, so a seed gives the same footage and truth on any machine, and
+// rendering a day never depends on the days before it.
+//
+//   <out>/<camera>/camera.json                the camera config (for smw analyze --config)
+//   <out>/<camera>/<segment>.mp4 + .gt.txt    video and its MOT ground truth
+//   <out>/<camera>/truth/<segment>/           a run folder of the true boxes (smw report reads it)
+//   <out>/<camera>/truth/*.parquet            crossings, zone visits, counts per frame, queue waits
+//   <out>/<camera>/truth.json                 headline numbers per day and per window
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, extname, join, relative } from "node:path";
+import { decode } from "fast-png";
+import { wallClockToDate } from "../config/camera.ts";
+import { UserError } from "../errors.ts";
+import { SegmentEncoder } from "./encode.ts";
+import type { HeightModel } from "./path.ts";
+import { planDay, type Agent } from "./plan.ts";
+import { heightModelFrom } from "./plate.ts";
+import { renderFrame } from "./render.ts";
+import { loadScenario, type LoadedScenario } from "./scenario.ts";
+import { loadSprites, type SpriteSet } from "./sprites.ts";
+import { formatTruthMot, segmentTruth, truthRows, type TruthRow } from "./truth.ts";
+import { TruthWriter } from "./truth-files.ts";
+import { emptyLog, windows, type TruthLog } from "./truth-summary.ts";
+
+export interface SimulateOptions {
+  scenario: string;
+  out: string;
+  days?: number;
+  seed?: number;
+  /** false: plan and write the truth only, no video (many seeds in seconds). Default true. */
+  video?: boolean;
+  onProgress?: (p: { framesDone: number; framesTotal: number; elapsed: number }) => void;
+  log?: (message: string) => void;
+}
+
+export interface SimulateResult {
+  camera: string;
+  dir: string;
+  segments: string[];
+  frames: number;
+  /** Wall seconds rendering and encoding (the planning and truth files are not in it). */
+  renderSeconds: number;
+}
+
+export interface Background { width: number; height: number; rgb: Uint8Array; heights?: HeightModel }
+
+function loadBackground(s: LoadedScenario, sprites: SpriteSet): Background {
+  let file = s.backgroundPath;
+  if (statSync(file).isDirectory()) file = join(file, "background.png");
+  if (extname(file).toLowerCase() === ".png") {
+    if (!existsSync(file)) throw new UserError(`${s.path}: background: ${s.backgroundPath} holds no background.png; pass a run folder of smw analyze, a PNG or a clip`);
+    const png = decode(readFileSync(file));
+    const ch = png.channels;
+    if (png.depth !== 8 || ch < 3) throw new UserError(`${s.path}: background: ${file} must be an 8-bit RGB or RGBA PNG`);
+    const rgb = new Uint8Array(png.width * png.height * 3);
+    for (let i = 0; i < png.width * png.height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = png.data[i * ch + c];
+    return { width: png.width, height: png.height, rgb };
+  }
+  const plate = sprites.plates.find((p) => p.source === basename(file))!;
+  return { width: plate.width, height: plate.height, rgb: plate.rgb, heights: plate.heightModel };
+}
+
+export interface DaySlot { day: number; date: string; weekday: number }
+
+export function daysOf(start: string, days: number): DaySlot[] {
+  const [y, m, d] = start.split("-").map(Number);
+  return Array.from({ length: days }, (_, i) => {
+    const at = new Date(Date.UTC(y, m - 1, d + i));
+    return { day: i + 1, date: at.toISOString().slice(0, 10), weekday: (at.getUTCDay() + 6) % 7 };
+  });
+}
+
+const hms = (s: number) => [Math.floor(s / 3600), Math.floor(s / 60) % 60, Math.floor(s) % 60].map((v) => String(v).padStart(2, "0"));
+
+/** Segment starts (seconds from local midnight) and lengths within opening hours. */
+export function segmentSlots(s: LoadedScenario): { start: number; frames: number }[] {
+  const [open, close] = s.clock.open.map((h) => Math.round(h * 3600));
+  const every = (s.clock.everyMinutes ?? s.clock.segmentMinutes) * 60;
+  const slots = [];
+  for (let start = open; start < close; start += every) {
+    const frames = Math.round(Math.min(s.clock.segmentMinutes * 60, close - start) * s.clock.fps);
+    if (frames > 0) slots.push({ start: Math.round(start), frames });
+  }
+  return slots;
+}
+
+const overlaps = (a: Agent, from: number, to: number) => a.path.t[0] <= to && a.path.t[a.path.t.length - 1] >= from;
+
+export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
+  const s = loadScenario(o.scenario, { days: o.days });
+  const seed = o.seed ?? 1;
+  const log = o.log ?? (() => {});
+  const camera = s.cameraConfig.camera;
+  const clips = [...new Set([...s.peoplePaths, ...(/\.(png)$/i.test(s.backgroundPath) || statSync(s.backgroundPath).isDirectory() ? [] : [s.backgroundPath])])];
+  const sprites = await loadSprites(clips, log);
+  const bg = loadBackground(s, sprites);
+  const heights = s.perspective ? heightModelFrom(s.perspective.heightAt) : bg.heights;
+  if (!heights) throw new UserError(`${s.path}: perspective: needed when the background is an image; give {"heightAt": [[footY, heightPx], [footY, heightPx]]} from two people in it`);
+  const people = sprites.people.filter((p) => s.peoplePaths.some((c) => basename(c) === p.source));
+
+  const dir = join(o.out, camera);
+  const truthDir = join(dir, "truth");
+  mkdirSync(truthDir, { recursive: true });
+  const { start: _omit, ...cameraJson } = s.cameraConfig; // each file name tells its start
+  const cameraFile = join(dir, "camera.json");
+  writeFileSync(cameraFile, `${JSON.stringify(cameraJson, null, 2)}\n`);
+
+  const days = daysOf(s.clock.start, s.clock.days);
+  const slots = segmentSlots(s);
+  const framesTotal = days.length * slots.reduce((t, x) => t + x.frames, 0);
+  const { width: W, height: H, fps } = { ...bg, fps: s.clock.fps };
+  const writer = await TruthWriter.open();
+  const truth: TruthLog = emptyLog();
+  const tables = { counts: [] as (string | number)[][], events: [] as (string | number | boolean)[][], visits: [] as (string | number | boolean)[][], queue: [] as (string | number | boolean | null)[][] };
+  const segments: string[] = [];
+  let framesDone = 0, renderSeconds = 0;
+  const t0 = performance.now();
+  try {
+    for (const d of days) {
+      const agents = planDay({ scenario: s, heights, people: people.length, day: d.day, weekday: d.weekday, seed });
+      const when = (seconds: number) => ({ day: d.day, weekday: d.weekday, seconds });
+      const localIso = (sec: number) => `${d.date}T${hms(sec).join(":")}`;
+      for (const slot of slots) {
+        const name = `${camera}_${d.date.replaceAll("-", "")}_${hms(slot.start).join("")}`;
+        const video = join(dir, `${name}.mp4`);
+        const start = wallClockToDate(localIso(slot.start), s.cameraConfig.timezone)!;
+        const end = slot.start + slot.frames / fps;
+        const about = agents.filter((a) => overlaps(a, slot.start, end));
+        const rows: TruthRow[] = [];
+        const r0 = performance.now();
+        const enc = o.video === false ? undefined : new SegmentEncoder(video, { width: W, height: H, fps });
+        try {
+          for (let f = 0; f < slot.frames; f++) {
+            const buf = enc ? await enc.frame() : null;
+            buf?.set(bg.rgb);
+            rows.push(...truthRows(f, renderFrame(buf, W, H, about, slot.start + f / fps, people, heights), W, H));
+            if (enc) enc.write(buf!);
+            if (++framesDone % 50 === 0) o.onProgress?.({ framesDone, framesTotal, elapsed: (performance.now() - t0) / 1000 });
+          }
+          await enc?.close();
+        } catch (e) {
+          enc?.abort();
+          throw e;
+        }
+        renderSeconds += (performance.now() - r0) / 1000;
+        segments.push(name);
+        writeFileSync(join(dir, `${name}.gt.txt`), formatTruthMot(rows));
+        const st = segmentTruth(rows, slot.frames, fps, s.cameraConfig, name);
+        const meta = { name, video: relative(join(truthDir, name), video), width: W, height: H, fps, frames: slot.frames, start };
+        await writer.segmentRun(join(truthDir, name), meta, rows, st, cameraFile);
+        const iso = (t: number) => new Date(start.getTime() + t * 1000).toISOString();
+        st.people.forEach((n, f) => {
+          truth.frames.push({ ...when(slot.start + f / fps), dt: 1 / fps, people: n, customers: st.customers[f] });
+          tables.counts.push([name, f, f / fps, iso(f / fps), n, st.customers[f]]);
+        });
+        for (const v of st.seen) truth.visitors.push({ ...when(slot.start + v.first), staff: v.staff });
+        for (const e of st.events) {
+          truth.events.push({ ...when(slot.start + e.t_seconds), line: e.line, direction: e.direction, staff: e.staff });
+          tables.events.push([name, e.track_id, e.frame, e.t_seconds, iso(e.t_seconds), e.line, e.direction, e.staff]);
+        }
+        for (const v of st.visits) {
+          truth.visits.push({ ...when(slot.start + v.enter_t), zone: v.zone, kind: v.kind, dwell: v.dwell_seconds, staff: v.staff, uid: `${name}/${v.track_id}` });
+          tables.visits.push([name, v.track_id, v.zone, v.kind, v.enter_t, v.exit_t, v.dwell_seconds, v.staff]);
+        }
+      }
+      for (const a of agents) {
+        if (!a.queue) continue;
+        const recorded = slots.some((x) => a.queue!.join >= x.start && a.queue!.join < x.start + x.frames / fps);
+        const wait = a.queue.serviceStart === null ? null : a.queue.serviceStart - a.queue.join;
+        const at = (sec: number | null) => (sec === null ? null : localIso(sec));
+        tables.queue.push([d.date, a.id, at(a.queue.join), at(a.queue.serviceStart), at(a.queue.serviceEnd), wait, a.queue.abandoned, recorded]);
+        if (recorded) truth.queue.push({ ...when(a.queue.join), wait, abandoned: a.queue.abandoned });
+      }
+      log(`day ${d.day} (${d.date}): ${agents.filter((a) => !a.staff).length} customers, ${agents.filter((a) => a.staff).length} staff, ${slots.length} segments`);
+    }
+    await writer.tables(truthDir, tables);
+  } finally {
+    writer.close();
+  }
+  const summary = {
+    doc: "Ground truth of footage rendered by smw simulate from real people cut out of the bundled clips: rendered, not real store footage. Figures use the analytics engine's definitions on the true boxes.",
+    store: s.store, camera, scenario: basename(s.path), seed,
+    fps, size: [W, H], segments: segments.length, frames: framesTotal,
+    ...windows(truth, s.cameraConfig, days, s.interventions),
+  };
+  writeFileSync(join(dir, "truth.json"), `${JSON.stringify(summary, (_, v) => (typeof v === "number" && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v), 2)}\n`);
+  return { camera, dir, segments, frames: framesTotal, renderSeconds };
+}
