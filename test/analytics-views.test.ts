@@ -3,9 +3,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCameraConfig, wallClockToDate } from "../loaders/config/camera.ts";
-import {
-  dwellContours, dwellGrid, footfall, lineCounts, openAnalytics, peopleInView, query, windowWhere, zoneOccupancy, zoneSummary,
-} from "../loaders/analytics/views.ts";
+import { dwellContours, dwellGrid, footfall, lineCounts, peopleInView, zoneOccupancy, zoneSummary } from "../loaders/analytics/metrics.ts";
+import { windowWhere } from "../loaders/analytics/queries.ts";
+import { openAnalytics } from "../loaders/analytics/views.ts";
+import { query } from "../loaders/store/duckdb.ts";
 import { UserError } from "../loaders/errors.ts";
 import { trackRows, writeRun } from "./analytics-fixtures.ts";
 import { tempDir } from "./helpers.ts";

@@ -1,6 +1,9 @@
 // The headline numbers of a window, and their terminal rendering for `smw report`.
 // Every figure is about customers: people the staff rules exclude are counted once, separately.
-import { countEstimate, query, windowWhere, zoneSummary, type Analytics, type CountEstimate, type Window, type ZoneRow } from "./views.ts";
+import { query } from "../store/duckdb.ts";
+import { countEstimate, zoneSummary, type CountEstimate, type ZoneRow } from "./metrics.ts";
+import { windowWhere, type Window } from "./queries.ts";
+import type { Analytics } from "./views.ts";
 
 export interface Headline {
   /** Seconds of footage in the window. */

@@ -7,7 +7,10 @@
 // footage that ended at 11:07), and the same window as every other metric applies.
 import { existsSync } from "node:fs";
 import { UserError } from "../errors.ts";
-import { clockColumns, footfall, query, sql, windowWhere, type Analytics, type Window } from "./views.ts";
+import { query, sql } from "../store/duckdb.ts";
+import { footfall } from "./metrics.ts";
+import { clockColumns, windowWhere, type Window } from "./queries.ts";
+import type { Analytics } from "./views.ts";
 
 export interface SalesOptions {
   timestampColumn?: string;

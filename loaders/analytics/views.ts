@@ -13,21 +13,20 @@
 //
 // Views: tracks, customer_tracks, visitors, staff_uids, frames, people_in_view, events,
 // zone_visits, zone_occupancy, footfall_minute, footfall_hour; table macros footfall(width) and
-// dwell_grid(cell_px). The TypeScript metric functions below apply a window before aggregating.
-import { existsSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { contours } from "d3-contour";
-import { parseCameraConfig, REST_DAYPART, type CameraConfig } from "../config/camera.ts";
+// dwell_grid(cell_px). The metric functions (metrics.ts) apply a window before aggregating; the
+// SQL they share with the views is in queries.ts.
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parseCameraConfig, type CameraConfig } from "../config/camera.ts";
+import type { ResidualStats } from "../count/model.ts";
 import { UserError } from "../errors.ts";
 import { frameSeconds } from "../run/contract.ts";
-import { readRun, runStart } from "../run/read.ts";
-import { query, sql } from "../store/duckdb.ts";
+import { readRun, runDirsMatching, runStart } from "../run/read.ts";
+import { openDuckDb, sql, type DuckSession } from "../store/duckdb.ts";
 import { pointInPolygon, type FootPath } from "./geometry.ts";
 import { lineCrossings } from "./line-crossings.ts";
+import { clockColumns, daypartMacro, dwellGridSql, footfallSql } from "./queries.ts";
 import { zoneVisits } from "./zones.ts";
-import type { ResidualStats } from "../count/model.ts";
-import { windowCountInterval, type WindowCount } from "../count/uncertainty.ts";
 
 export interface RunSource {
   dir: string;
@@ -52,60 +51,13 @@ export interface Segment {
   counting?: { calibrated: boolean; residuals?: ResidualStats; smoothSeconds: number };
 }
 
-export interface Analytics {
-  conn: DuckDBConnection;
+/** The engine over a set of segments: a DuckDB session holding the views below. */
+export interface Analytics extends DuckSession {
   config: CameraConfig;
   segments: Segment[];
-  close(): void;
-}
-
-export { sql, query } from "../store/duckdb.ts";
-
-// ---- windows ----
-
-export interface Window {
-  /** Wall-clock range [start, end); rows of segments with unknown start never match. */
-  start?: Date;
-  end?: Date;
-  /** Seconds from the segment's video start, [fromSeconds, toSeconds). */
-  fromSeconds?: number;
-  toSeconds?: number;
-  /** A daypart name from the config ("morning", ...; hours no daypart covers are "night"). */
-  daypart?: string;
-  weekday?: "weekday" | "weekend";
-  segment?: string;
-}
-
-/** The SQL condition every metric applies, over the window columns all views share. */
-export function windowWhere(w: Window = {}): string {
-  const c: string[] = [];
-  if (w.start) c.push(`ts >= ${sql.time(w.start)}`);
-  if (w.end) c.push(`ts < ${sql.time(w.end)}`);
-  if (w.fromSeconds != null) c.push(`t_seconds >= ${Number(w.fromSeconds)}`);
-  if (w.toSeconds != null) c.push(`t_seconds < ${Number(w.toSeconds)}`);
-  if (w.daypart) c.push(`daypart = ${sql.string(w.daypart)}`);
-  if (w.weekday) c.push(w.weekday === "weekend" ? "is_weekend" : "NOT is_weekend");
-  if (w.segment) c.push(`segment = ${sql.string(w.segment)}`);
-  return c.length ? c.join(" AND ") : "true";
 }
 
 // ---- opening ----
-
-/** ts and the local-clock window columns for a row whose seconds-from-start expression is `t` (needs a `start` column in scope). */
-export function clockColumns(config: CameraConfig, t: string): string {
-  return `start + to_microseconds(CAST(round(${t} * 1e6) AS BIGINT)) AS ts,
-    timezone(${sql.string(config.timezone)}, ts) AS local_ts,
-    CAST(hour(local_ts) AS INTEGER) AS hour,
-    _daypart(hour(local_ts)) AS daypart,
-    dayofweek(local_ts) IN (0, 6) AS is_weekend`;
-}
-
-function daypartMacro(config: CameraConfig): string {
-  const cases = Object.entries(config.dayparts)
-    .map(([name, [from, to]]) => `WHEN h >= ${from} AND h < ${to} THEN ${sql.string(name)}`)
-    .join(" ");
-  return `CREATE MACRO _daypart(h) AS CASE WHEN h IS NULL THEN NULL ${cases} ELSE ${sql.string(REST_DAYPART)} END`;
-}
 
 export interface AnalyticsSources {
   /** Run directories (each with run.json and tracks.parquet), with their wall-clock starts. */
@@ -119,33 +71,10 @@ export interface AnalyticsSources {
   config?: CameraConfig;
 }
 
-/** Run directories named by files, directories or globs (expanded by DuckDB's glob()). */
-async function runsFromTracks(patterns: readonly string[], config?: CameraConfig): Promise<RunSource[]> {
-  const dirs: string[] = [];
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  try {
-    for (const pattern of patterns) {
-      if (!/[*?[]/.test(pattern)) {
-        if (!existsSync(pattern)) throw new UserError(`${pattern}: no such tracks file or run directory`);
-        dirs.push(statSync(pattern).isDirectory() ? pattern : dirname(pattern));
-        continue;
-      }
-      const files = (await conn.runAndReadAll(`SELECT file FROM glob(${sql.string(pattern)}) ORDER BY file`)).getRowObjectsJS() as { file: string }[];
-      const matches = files.map((f) => f.file).filter((f) => basename(f) === "tracks.parquet" || existsSync(join(f, "tracks.parquet")));
-      if (matches.length === 0) throw new UserError(`${pattern}: matches no tracks.parquet`);
-      for (const f of matches) dirs.push(basename(f) === "tracks.parquet" ? dirname(f) : f);
-    }
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-  return [...new Set(dirs)].map((dir) => ({ dir, start: runStart(readRun(dir, { tracks: true }), config) }));
-}
-
 export async function openAnalytics(options: AnalyticsSources): Promise<Analytics> {
   const config = options.config ?? parseCameraConfig({ camera: "camera" });
-  const runs = [...(options.runs ?? []), ...(options.tracks ? await runsFromTracks(options.tracks, config) : [])];
+  const matched = options.tracks ? await runDirsMatching(options.tracks) : [];
+  const runs: RunSource[] = [...(options.runs ?? []), ...matched.map((dir) => ({ dir, start: runStart(readRun(dir, { tracks: true }), config) }))];
   if (runs.length === 0) throw new UserError("no runs to analyse");
   const names = new Set<string>();
   const segments: Segment[] = runs.map((run) => {
@@ -163,9 +92,8 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
     };
   });
 
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  const a: Analytics = { conn, config, segments, close: () => (conn.closeSync(), db.closeSync()) };
+  const a: Analytics = { ...(await openDuckDb()), config, segments };
+  const { conn } = a;
   try {
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run(daypartMacro(config));
@@ -312,206 +240,7 @@ async function createViews(a: Analytics): Promise<void> {
   await conn.run(`CREATE VIEW footfall_hour AS SELECT * FROM footfall('1 hour')`);
 }
 
-// ---- metrics (each one SQL text shared by a DuckDB macro and a TypeScript function) ----
-
-export type Bucket = "minute" | "hour" | "day" | (string & {});
-const bucketInterval = (b: Bucket) => (b === "minute" || b === "hour" || b === "day" ? `1 ${b}` : b);
-
-/**
- * Footfall per time bucket: customers first seen, line ins and outs, and the seconds of footage
- * the bucket holds (buckets without footage are absent; with footage but nobody, zero). Buckets are
- * wall-clock (`bucket`, local time text) when the segment's start is known, else seconds from the
- * segment's start (`segment`, `bucket_seconds`).
- */
-function footfallSql(width: string, where: string): string {
-  const key = `strftime(time_bucket(CAST(${width} AS INTERVAL), local_ts), '%Y-%m-%d %H:%M:%S') AS bucket,
-    CASE WHEN local_ts IS NULL THEN segment END AS segment,
-    CASE WHEN local_ts IS NULL THEN floor(t_seconds / epoch(CAST(${width} AS INTERVAL))) * epoch(CAST(${width} AS INTERVAL)) END AS bucket_seconds`;
-  return `
-    WITH f AS (SELECT ${key}, sum(dt_seconds) AS covered_seconds FROM frames WHERE ${where} GROUP BY ALL),
-    v AS (SELECT ${key}, count(*) AS n FROM visitors WHERE NOT staff AND ${where} GROUP BY ALL),
-    e AS (SELECT ${key}, count(*) FILTER (direction = 'in') AS ins, count(*) FILTER (direction = 'out') AS outs
-          FROM events WHERE NOT staff AND ${where} GROUP BY ALL)
-    SELECT f.bucket, f.segment, f.bucket_seconds, f.covered_seconds,
-      coalesce(v.n, 0)::INTEGER AS visitors, coalesce(e.ins, 0)::INTEGER AS line_in, coalesce(e.outs, 0)::INTEGER AS line_out
-    FROM f
-    LEFT JOIN v ON v.bucket IS NOT DISTINCT FROM f.bucket AND v.segment IS NOT DISTINCT FROM f.segment AND v.bucket_seconds IS NOT DISTINCT FROM f.bucket_seconds
-    LEFT JOIN e ON e.bucket IS NOT DISTINCT FROM f.bucket AND e.segment IS NOT DISTINCT FROM f.segment AND e.bucket_seconds IS NOT DISTINCT FROM f.bucket_seconds
-    ORDER BY f.bucket, f.segment, f.bucket_seconds`;
-}
-
-export interface FootfallRow {
-  /** Local wall clock "YYYY-MM-DD HH:MM:SS" of the bucket start; null when the segment's start is unknown. */
-  bucket: string | null;
-  /** Only when `bucket` is null: the segment, and the bucket start in seconds from its video start. */
-  segment: string | null;
-  bucket_seconds: number | null;
-  covered_seconds: number;
-  visitors: number;
-  line_in: number;
-  line_out: number;
-}
-
-export function footfall(a: Analytics, bucket: Bucket = "hour", w: Window = {}): Promise<FootfallRow[]> {
-  return query<FootfallRow>(a, footfallSql(sql.string(bucketInterval(bucket)), windowWhere(w)));
-}
-
-export interface InViewRow { segment: string; frame: number; t_seconds: number; ts: Date | null; people: number; customers: number }
-
-/** People in view per analysed frame (everyone, and customers only), frames with nobody included. */
-export function peopleInView(a: Analytics, w: Window = {}): Promise<InViewRow[]> {
-  return query<InViewRow>(a, `SELECT segment, frame, t_seconds, ts, people, customers FROM people_in_view WHERE ${windowWhere(w)} ORDER BY segment, frame`);
-}
-
-export interface CountEstimate {
-  /** Every segment in the window with people counts is calibrated (else there are no intervals). */
-  calibrated: boolean;
-  /** Analysed frames in the window. */
-  frames: number;
-  /** People in view on average over the window's frames (the calibrated estimate), with its interval. */
-  meanInView: WindowCount;
-  /** Person-seconds in view (mean x footage seconds), with its interval. */
-  personSeconds: WindowCount;
-}
-
-/**
- * The window's people count from counts.parquet, with an interval from the calibration's held-out
- * residuals (loaders/count/uncertainty.ts). Without a calibration the interval is NaN: there is no
- * honest error estimate, only the detector's count. Segments of one camera share one calibration;
- * if they differ, the widest residual spread is used.
- */
-export async function countEstimate(a: Analytics, w: Window = {}, level = 0.9): Promise<CountEstimate | null> {
-  const rows = await query<{ segment: string; estimate: number; dt_seconds: number }>(a,
-    `SELECT segment, estimate::DOUBLE AS estimate, dt_seconds FROM counts WHERE ${windowWhere(w)} ORDER BY segment, frame`);
-  if (rows.length === 0) return null;
-  const inWindow = new Set(rows.map((r) => r.segment));
-  const segs = a.segments.filter((s) => inWindow.has(s.segment));
-  const calibrated = segs.every((s) => s.counting?.calibrated && s.counting.residuals);
-  const residuals = calibrated
-    ? segs.map((s) => s.counting!.residuals!).reduce((x, y) => (y.sd > x.sd ? y : x))
-    : { n: 1, mean: 0, sd: NaN, mae: NaN, rmse: NaN };
-  const frameSeconds = rows.reduce((t, r) => t + r.dt_seconds, 0) / rows.length;
-  const smoothSeconds = Math.max(...segs.map((s) => s.counting?.smoothSeconds ?? 0));
-  const estimates = rows.map((r) => r.estimate);
-  const o = { residuals, frameSeconds, smoothSeconds, level };
-  const mean = windowCountInterval(estimates, o);
-  const sum = windowCountInterval(estimates, { ...o, kind: "sum" });
-  const scale = (c: WindowCount): WindowCount => ({ ...c, value: c.value * frameSeconds, lo: c.lo * frameSeconds, hi: c.hi * frameSeconds, sd: c.sd * frameSeconds });
-  return { calibrated, frames: rows.length, meanInView: mean, personSeconds: scale(sum) };
-}
-
-export interface ZoneRow {
-  zone: string;
-  kind: string;
-  visits: number;
-  visitors: number;
-  total_dwell_seconds: number;
-  mean_dwell_seconds: number | null;
-  median_dwell_seconds: number | null;
-  /** Display zones only (else null): visits of at least stopperSeconds, and shorter ones. */
-  stoppers: number | null;
-  passers_by: number | null;
-}
-
-/** Per configured zone (also those nobody visited), customers' visits starting in the window. */
-export function zoneSummary(a: Analytics, w: Window = {}): Promise<ZoneRow[]> {
-  return query<ZoneRow>(a, `
-    WITH v AS (SELECT * FROM zone_visits WHERE NOT staff AND ${windowWhere(w)})
-    SELECT z.zone, z.kind, count(v.uid)::INTEGER AS visits, count(DISTINCT v.uid)::INTEGER AS visitors,
-      coalesce(sum(v.dwell_seconds), 0)::DOUBLE AS total_dwell_seconds,
-      avg(v.dwell_seconds)::DOUBLE AS mean_dwell_seconds, median(v.dwell_seconds)::DOUBLE AS median_dwell_seconds,
-      CASE WHEN z.kind = 'display' THEN (count(v.uid) FILTER (v.stopper))::INTEGER END AS stoppers,
-      CASE WHEN z.kind = 'display' THEN (count(v.uid) FILTER (NOT v.stopper))::INTEGER END AS passers_by
-    FROM zones z LEFT JOIN v USING (zone) GROUP BY z.zone, z.kind ORDER BY min(z.rowid)`);
-}
-
-export interface OccupancyRow {
-  zone: string;
-  segment: string;
-  /** Bucket start in seconds from the segment's video start, and its wall-clock instant (null when the start is unknown). */
-  bucket_seconds: number;
-  ts: Date | null;
-  /** Customers in the zone: mean over the bucket's analysed frames, and the most in one frame. */
-  mean_customers: number;
-  peak_customers: number;
-}
-
-/** Occupancy over time: customers in each zone per `bucketSeconds` of footage (default 1 s) in the window. */
-export function zoneOccupancy(a: Analytics, bucketSeconds = 1, w: Window = {}): Promise<OccupancyRow[]> {
-  if (!(bucketSeconds > 0)) throw new UserError(`occupancy bucket must be > 0 seconds (got ${bucketSeconds})`);
-  const b = Number(bucketSeconds);
-  return query<OccupancyRow>(a, `
-    SELECT zone, segment, (floor(t_seconds / ${b}) * ${b})::DOUBLE AS bucket_seconds, min(ts) AS ts,
-      avg(customers)::DOUBLE AS mean_customers, max(customers)::INTEGER AS peak_customers
-    FROM zone_occupancy WHERE ${windowWhere(w)}
-    GROUP BY zone, segment, floor(t_seconds / ${b}) ORDER BY segment, bucket_seconds, zone`);
-}
-
-export interface LineRow { line: string; in: number; out: number; net: number }
-
-/** Per configured line, customers' crossings in the window. */
-export function lineCounts(a: Analytics, w: Window = {}): Promise<LineRow[]> {
-  return query<LineRow>(a, `
-    WITH e AS (SELECT * FROM events WHERE NOT staff AND ${windowWhere(w)})
-    SELECT l.line, (count(e.uid) FILTER (e.direction = 'in'))::INTEGER AS "in", (count(e.uid) FILTER (e.direction = 'out'))::INTEGER AS out,
-      "in" - out AS net
-    FROM lines l LEFT JOIN e USING (line) GROUP BY l.line ORDER BY min(l.rowid)`);
-}
-
-/** Seconds customers' foot points spent in each cell, and that per customer in the window. */
-function dwellGridSql(cell: string, where: string): string {
-  return `
-    WITH t AS (SELECT * FROM customer_tracks WHERE ${where})
-    SELECT CAST(floor(foot_x / ${cell}) AS INTEGER) AS cx, CAST(floor(foot_y / ${cell}) AS INTEGER) AS cy,
-      sum(dt_seconds) AS seconds, count(DISTINCT uid)::INTEGER AS visitors,
-      sum(dt_seconds) / (SELECT count(DISTINCT uid) FROM t) AS seconds_per_visitor
-    FROM t GROUP BY ALL ORDER BY cy, cx`;
-}
-
-export interface DwellGrid {
-  cellPx: number;
-  cols: number;
-  rows: number;
-  /** Row-major cols x rows: seconds of customer presence per cell, and that divided by `visitors`. */
-  seconds: Float64Array;
-  perVisitor: Float64Array;
-  visitors: number;
-  /** Total customer time in view (hours): the denominator for "per visitor-hour" maps. */
-  visitorHours: number;
-}
-
-export async function dwellGrid(a: Analytics, cellPx: number, w: Window = {}): Promise<DwellGrid> {
-  if (!(cellPx > 0)) throw new UserError(`dwell grid cell size must be > 0 pixels (got ${cellPx})`);
-  const width = Math.max(...a.segments.map((s) => s.width));
-  const height = Math.max(...a.segments.map((s) => s.height));
-  const cols = Math.ceil(width / cellPx);
-  const rows = Math.ceil(height / cellPx);
-  const cells = await query<{ cx: number; cy: number; seconds: number }>(a, dwellGridSql(String(cellPx), windowWhere(w)));
-  const [{ visitors, seconds }] = await query<{ visitors: number; seconds: number }>(a,
-    `SELECT count(DISTINCT uid)::INTEGER AS visitors, coalesce(sum(dt_seconds), 0)::DOUBLE AS seconds FROM customer_tracks WHERE ${windowWhere(w)}`);
-  const grid: DwellGrid = { cellPx, cols, rows, seconds: new Float64Array(cols * rows), perVisitor: new Float64Array(cols * rows), visitors, visitorHours: seconds / 3600 };
-  for (const c of cells) {
-    // feet below the frame edge (boxes may overhang) go to the border cells
-    const i = Math.min(rows - 1, Math.max(0, c.cy)) * cols + Math.min(cols - 1, Math.max(0, c.cx));
-    grid.seconds[i] += c.seconds;
-  }
-  for (let i = 0; i < grid.seconds.length; i++) grid.perVisitor[i] = visitors ? grid.seconds[i] / visitors : 0;
-  return grid;
-}
-
-/** Size of a grid of cells over the picture, row-major. */
-export interface GridShape { cols: number; rows: number; cellPx: number }
-
-/**
- * Iso-dwell outlines of a grid (d3-contour) as GeoJSON MultiPolygons in source pixels, one per
- * threshold, e.g. dwellContours(grid, [1, 5, 20]) for seconds per visitor. `values` defaults to
- * the grid's `perVisitor`; pass any other field of the same shape (a difference map, `seconds`).
- */
-export function dwellContours(grid: GridShape & { perVisitor?: ArrayLike<number> }, thresholds: number[], values = grid.perVisitor) {
-  if (!values || values.length !== grid.cols * grid.rows) throw new Error(`dwellContours: needs ${grid.cols * grid.rows} values`);
-  const k = grid.cellPx;
-  return contours()
-    .size([grid.cols, grid.rows])
-    .thresholds(thresholds)(Array.from(values))
-    .map((p) => ({ ...p, coordinates: p.coordinates.map((poly) => poly.map((ring) => ring.map(([x, y]) => [x * k, y * k]))) }));
-}
+// TEMPORARY (until compare.ts's import lines are committed): names compare.ts took from here.
+export { dwellGrid } from "./metrics.ts";
+export { windowWhere, type Window } from "./queries.ts";
+export { query } from "../store/duckdb.ts";

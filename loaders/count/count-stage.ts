@@ -2,7 +2,6 @@
 // boxes (StaticFilter), counts the boxes that count (score, region, not static) and keeps the
 // frame's foreground share; at the end it applies the camera's count model and smoothing, and
 // names the static tracks. See loaders/count/README.md for the wiring in analyze.ts.
-import type { Schema } from "../store/parquet-writer.ts";
 import type { Detections, TrackRow } from "../types.ts";
 import { countBoxes, MovingAverage, predictCount, UNCALIBRATED, type CountCalibration, type CountModel, type ResidualStats } from "./model.ts";
 import type { RoiMask } from "./roi.ts";
@@ -41,14 +40,9 @@ export interface CountRow {
   estimate: number;
 }
 
-export const COUNT_SCHEMA: Schema = [
-  ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["boxes", "INTEGER"], ["foreground", "FLOAT"], ["estimate", "FLOAT"],
-];
-
-/** What run.json should say about counting. */
+/** What run.json should say about counting (its score threshold is run.json's `thresholds.count`). */
 export interface CountingSummary {
   calibrated: boolean;
-  scoreThreshold: number;
   suppressStatic: boolean;
   smoothSeconds: number;
   model: CountModel;
@@ -144,7 +138,6 @@ export class CountStage {
   summary(tracks: { total: number; staticIds: Iterable<number> } = { total: 0, staticIds: [] }): CountingSummary {
     return {
       calibrated: !!this.o.calibration,
-      scoreThreshold: this.scoreThreshold,
       suppressStatic: this.suppressStatic,
       smoothSeconds: this.smoothSeconds,
       model: this.model,

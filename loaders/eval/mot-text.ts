@@ -12,7 +12,11 @@
 //    (`classes`), because in MOT15 the 8th column is a world x, not a class.
 // For result files (`gt: false`, the default) the 7th column is a confidence and every row is kept.
 
+import { closeSync, existsSync, openSync, rmSync, writeSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { UserError } from "../errors.ts";
+import { sqlString } from "../store/duckdb.ts";
 import type { TrackRow } from "../types.ts";
 
 export interface MotReadOptions {
@@ -80,4 +84,36 @@ export function formatMotText(rows: readonly TrackRow[]): string {
 
 export async function writeMotFile(path: string, rows: readonly TrackRow[]): Promise<void> {
   await writeFile(path, formatMotText(rows), "utf8");
+}
+
+/** MOTChallenge text from a finished tracks table, streamed in (frame, id) order. */
+export async function writeMotFromParquet(conn: DuckDBConnection, tracksFile: string, motFile: string): Promise<void> {
+  const result = await conn.stream(`SELECT frame, track_id, x1, y1, x2, y2, score FROM read_parquet(${sqlString(tracksFile)}) ORDER BY frame, track_id`);
+  const fd = openMotFile(motFile);
+  try {
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      let text = "";
+      for (const [frame, trackId, x1, y1, x2, y2, score] of chunk.getRows() as number[][]) {
+        text += formatMotLine({ frame, trackId, x1, y1, x2, y2, score, t: 0, interpolated: false });
+      }
+      writeSync(fd, text);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fails like the real write would, without emptying a MOT file an earlier run left there (this run may still fail). */
+export function checkMotWritable(motFile: string): void {
+  const existed = existsSync(motFile);
+  closeSync(openMotFile(motFile, "a"));
+  if (!existed) rmSync(motFile, { force: true });
+}
+
+function openMotFile(motFile: string, flags: "w" | "a" = "w"): number {
+  try {
+    return openSync(motFile, flags);
+  } catch (e) {
+    throw new UserError(`${motFile}: cannot write the MOT file there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another --mot path`);
+  }
 }

@@ -68,19 +68,3 @@ export function planSegments(videos: string[], out: string, starts: (Date | null
     return { video, segment, start, out: join(out, `camera=${camera}`, `date=${date}`, segment) };
   });
 }
-
-/** Run folders under the given paths (a run folder itself, or any folder above run folders). */
-export function findRunDirs(paths: string[]): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (existsSync(join(dir, "run.json"))) return void found.push(dir);
-    if (depth > 4) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith(".")) walk(join(dir, e.name), depth + 1);
-  };
-  for (const p of paths) {
-    if (!existsSync(p) || !statSync(p).isDirectory()) throw new UserError(`${p}: not a run folder; pass the --out folder of smw analyze`);
-    walk(p, 0);
-    if (!found.length) throw new UserError(`${p}: holds no run.json; run smw analyze into it first`);
-  }
-  return found.sort();
-}

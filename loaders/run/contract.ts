@@ -45,7 +45,8 @@ export interface RunSummary {
   version: 1;
   createdAt: string;
   video: VideoInfo;
-  model: { name: string; manifest: string; inputSize: [number, number]; scoreThreshold: number; iouThreshold: number; classes: string[] };
+  model: { name: string; manifest: string; inputSize: [number, number]; iouThreshold: number; classes: string[] };
+  thresholds: Thresholds;
   options: { stride: number; tracker: string; backgroundSamples: number; repair: boolean; repairGapSeconds: number; resumedFromFrame?: number };
   analysisSize: [number, number];
   framesAnalysed: number;
@@ -57,8 +58,8 @@ export interface RunSummary {
   motion: { width: number; height: number; cellPixels: number; frames: number };
   background: { width: number; height: number; samples: number };
   segment?: SegmentRecord;
-  /** People counts per frame (counts.parquet) and static-object suppression. */
-  counting: CountingSummary;
+  /** People counts per frame (counts.parquet) and static-object suppression; absent in runs made before counting. */
+  counting?: CountingSummary;
   /** Set when the input was damaged mid-way: what was decoded before is kept. */
   partial?: { error: string; lastFrame: number; lastSeconds: number };
   outputs: Record<string, string>;

@@ -1,12 +1,14 @@
 // Reading runs back: one run folder's run.json (upgraded to the current contract), its wall-clock
 // start, and the run folders of a dataset (a run folder itself, or any folder above run folders).
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { segmentStart, type CameraConfig } from "../config/camera.ts";
 import { UserError } from "../errors.ts";
+import { sql, withDuckDb } from "../store/duckdb.ts";
 import { RUN_JSON, type RunSummary } from "./contract.ts";
+import { runThresholds } from "./thresholds.ts";
 
-/** run.json as files before the current contract wrote it: thresholds under other names. */
+/** run.json as files before the current contract wrote it: thresholds under other names (model.scoreThreshold, counting.scoreThreshold). */
 type OlderRun = Partial<RunSummary> & {
   model?: { scoreThreshold?: number };
   counting?: { scoreThreshold?: number };
@@ -21,6 +23,10 @@ export function upgradeRun(raw: OlderRun): RunSummary {
     options: { ...run.options, stride },
     framesAnalysed: raw.framesAnalysed ?? Math.ceil((raw.video?.frameCount ?? 0) / stride),
   };
+  if (!raw.thresholds) {
+    const detect = raw.model?.scoreThreshold ?? 0.45;
+    upgraded.thresholds = runThresholds({ detect, count: raw.counting?.scoreThreshold, tracker: raw.options?.tracker ?? "bytetrack" });
+  }
   return upgraded;
 }
 
@@ -68,4 +74,23 @@ export function findRunDirs(paths: string[]): string[] {
     if (!found.length) throw new UserError(`${p}: holds no run.json; run smw analyze into it first`);
   }
   return found.sort();
+}
+
+/** Run folders named by tracks.parquet files, run folders, or globs of either (expanded by DuckDB's glob()). */
+export function runDirsMatching(patterns: readonly string[]): Promise<string[]> {
+  return withDuckDb(async (conn) => {
+    const dirs: string[] = [];
+    for (const pattern of patterns) {
+      if (!/[*?[]/.test(pattern)) {
+        if (!existsSync(pattern)) throw new UserError(`${pattern}: no such tracks file or run directory`);
+        dirs.push(statSync(pattern).isDirectory() ? pattern : dirname(pattern));
+        continue;
+      }
+      const files = (await conn.runAndReadAll(`SELECT file FROM glob(${sql.string(pattern)}) ORDER BY file`)).getRowObjectsJS() as { file: string }[];
+      const matches = files.map((f) => f.file).filter((f) => basename(f) === "tracks.parquet" || existsSync(join(f, "tracks.parquet")));
+      if (matches.length === 0) throw new UserError(`${pattern}: matches no tracks.parquet`);
+      for (const f of matches) dirs.push(basename(f) === "tracks.parquet" ? dirname(f) : f);
+    }
+    return [...new Set(dirs)];
+  });
 }

@@ -6,22 +6,22 @@ import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { auditSample, frameImages } from "../../loaders/count/frame-images.ts";
 import { headPoint, loadRoiMask, roiContains, type RoiMask } from "../../loaders/count/roi.ts";
+import { runStride } from "../../loaders/run/contract.ts";
 import { emitJson, openRun } from "./_lib/run.ts";
 
 const FRAMES = Number(process.env.SMW_AUDIT_FRAMES ?? 12);
 
 const run = await openRun();
 try {
-  const info = run.info as typeof run.info & { counting?: { scoreThreshold?: number; roi?: string } };
+  const { info } = run;
   const { video } = info;
   if (!existsSync(video.path)) {
     await emitJson({ available: false, reason: `the run's video ${video.path} is not on this machine; rebuild the site where it is` });
   } else {
-    const stride = Math.max(1, info.options.stride || 1);
-    const frames = auditSample(info.framesAnalysed, stride, FRAMES);
+    const frames = auditSample(info.framesAnalysed, runStride(info), FRAMES);
     const cols = (await run.rows(`DESCRIBE SELECT * FROM detections`)).map((r) => String(r.column_name));
     const hasStatic = cols.includes("static");
-    const threshold = info.counting?.scoreThreshold ?? info.model.scoreThreshold;
+    const threshold = info.thresholds.count;
     const rows = frames.length
       ? await run.rows(`SELECT frame, x1, y1, x2, y2, score${hasStatic ? ", static" : ""} FROM detections
           WHERE frame IN (${frames.join(",")}) AND score >= ${Number(threshold)} ORDER BY frame, score DESC`)

@@ -6,21 +6,18 @@
 // stage's estimate: counts.parquet, static objects left out, the camera's calibrated model) and
 // countedFrames (analysed frames per bin). `counting` holds what a window's count interval
 // needs (src/components/count-interval.js); `residuals` is null for an uncalibrated run.
-import { peopleInView } from "../../loaders/analytics/views.ts";
+import { peopleInView } from "../../loaders/analytics/metrics.ts";
 import { DEFAULT_CORRELATION_SECONDS, DEFAULT_DRIFT } from "../../loaders/count/uncertainty.ts";
 import { openRunAnalytics } from "./_lib/analytics.ts";
 import { emitJson, openRun } from "./_lib/run.ts";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { frameSeconds, runStride } from "../../loaders/run/contract.ts";
 
 const MAX_BINS = 1500;
 
 const run = await openRun();
-const { video, options, framesAnalysed } = run.info;
-const counting = (run.info as typeof run.info & { counting?: { calibrated: boolean; residuals?: unknown; smoothSeconds?: number } }).counting;
-const hasCounts = existsSync(join(run.dir, "counts.parquet"));
-if (hasCounts) await run.con.run(`CREATE VIEW counts AS SELECT * FROM read_parquet('${join(run.dir, "counts.parquet").replaceAll("'", "''")}')`);
-const stride = Math.max(1, options.stride || 1);
+const { video, framesAnalysed, counting } = run.info;
+const hasCounts = (await run.rows(`SELECT 1 FROM duckdb_views() WHERE view_name = 'counts'`)).length > 0;
+const stride = runStride(run.info);
 const [{ last }] = (await run.rows(`
   SELECT greatest(${video.frameCount - 1}, coalesce((SELECT max(frame) FROM tracks), 0),
     coalesce((SELECT max(frame) FROM detections), 0))::INTEGER AS last`)) as { last: number }[];
@@ -28,7 +25,7 @@ const bin = stride * Math.max(1, Math.ceil(Math.max(framesAnalysed, (last + 1) /
 const series = await run.columns(`
   WITH frames AS (SELECT unnest(generate_series(0, ${last}, ${stride})) AS frame),
   tc AS (SELECT frame, count(*) AS n FROM tracks GROUP BY frame),
-  cc AS (${hasCounts ? "SELECT frame, estimate FROM counts" : "SELECT frame, count(*) FILTER (score >= " + Number(run.info.model.scoreThreshold) + ") AS estimate FROM detections GROUP BY frame"})
+  cc AS (${hasCounts ? "SELECT frame, estimate FROM counts" : "SELECT frame, count(*) FILTER (score >= " + Number(run.info.thresholds.count) + ") AS estimate FROM detections GROUP BY frame"})
   SELECT round(min(f.frame) / ${video.fps}, 3)::DOUBLE AS t,
     round(avg(coalesce(tc.n, 0)), 3)::DOUBLE AS tracks,
     max(coalesce(tc.n, 0))::INTEGER AS tracksMax,
@@ -62,7 +59,7 @@ await emitJson({
     calibrated: !!counting?.calibrated,
     residuals: counting?.calibrated ? counting.residuals : null,
     smoothSeconds: counting?.smoothSeconds ?? 0,
-    frameSeconds: stride / video.fps,
+    frameSeconds: frameSeconds(run.info),
     drift: DEFAULT_DRIFT,
     correlationSeconds: DEFAULT_CORRELATION_SECONDS,
   },

@@ -1,7 +1,6 @@
-// run.json: what was analysed and how (video, model, tracker, timings), as the pipeline wrote it.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { emit, ensureRunDir } from "./_lib/run.ts";
+// run.json: what was analysed and how (video, model, thresholds, tracker, timings), as the run
+// contract reads it (loaders/run: older files come back in the current shape).
+import { readRun } from "../../loaders/run/read.ts";
+import { emitJson, ensureRunDir } from "./_lib/run.ts";
 
-const dir = await ensureRunDir();
-await emit(JSON.stringify(JSON.parse(readFileSync(join(dir, "run.json"), "utf8"))));
+await emitJson(readRun(await ensureRunDir()));

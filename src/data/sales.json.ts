@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadSales } from "../../loaders/analytics/sales.ts";
-import { query } from "../../loaders/analytics/views.ts";
+import { query } from "../../loaders/store/duckdb.ts";
 import { openRunAnalytics } from "./_lib/analytics.ts";
 import { REPO_ROOT, emitJson } from "./_lib/run.ts";
 

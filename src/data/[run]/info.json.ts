@@ -4,6 +4,7 @@ import { customerEvents, openRunAnalytics, pageConfig } from "../_lib/analytics.
 import { gridFor, startMs } from "../_lib/per-run.ts";
 import { emitJson, hasRunB, whichRun } from "../_lib/run.ts";
 import { basename } from "node:path";
+import { frameSeconds } from "../../../loaders/run/contract.ts";
 
 const which = whichRun();
 if (which === "b" && !hasRunB()) {
@@ -21,10 +22,10 @@ if (which === "b" && !hasRunB()) {
     available: true,
     name: basename(r.dir),
     video: { file: basename(info.video.path), width: info.video.width, height: info.video.height, fps: info.video.fps, duration: info.video.duration },
-    model: { name: info.model.name, scoreThreshold: info.model.scoreThreshold },
+    model: { name: info.model.name, scoreThreshold: info.thresholds.detect },
     options: info.options,
     framesAnalysed: info.framesAnalysed,
-    frameSeconds: Math.max(1, info.options.stride || 1) / info.video.fps,
+    frameSeconds: frameSeconds(info),
     startTime: r.startLocal,
     startMs: startMs(r.startLocal),
     grid: gridFor(info.video.width, info.video.height),

@@ -4,10 +4,13 @@
 // out of everything here, as the engine's metrics do.
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { DEFAULT_DAYPARTS, REST_DAYPART, loadCameraConfig, parseCameraConfig, segmentStart, startFromFileName, type CameraConfig } from "../../../loaders/config/camera.ts";
-import { openAnalytics, query, type Analytics, type Window } from "../../../loaders/analytics/views.ts";
-import { ensureRunDir, REPO_ROOT, type RunInfo, type Which } from "./run.ts";
-import { readFileSync } from "node:fs";
+import { DEFAULT_DAYPARTS, REST_DAYPART, loadCameraConfig, parseCameraConfig, startFromFileName, type CameraConfig } from "../../../loaders/config/camera.ts";
+import type { Window } from "../../../loaders/analytics/queries.ts";
+import { openAnalytics, type Analytics } from "../../../loaders/analytics/views.ts";
+import { frameSeconds, type RunSummary } from "../../../loaders/run/contract.ts";
+import { readRun, runStart } from "../../../loaders/run/read.ts";
+import { query } from "../../../loaders/store/duckdb.ts";
+import { ensureRunDir, REPO_ROOT, type Which } from "./run.ts";
 
 export type { Analytics, CameraConfig, Window };
 
@@ -27,7 +30,7 @@ const relative = (path: string) => (path.startsWith(REPO_ROOT + "/") ? path.slic
 export interface RunAnalytics {
   which: Which;
   dir: string;
-  info: RunInfo;
+  info: RunSummary;
   config: CameraConfig;
   /** Where the config came from (a path), or "none". */
   configSource: string;
@@ -40,10 +43,10 @@ export interface RunAnalytics {
 /** Opens the analytics engine over one run (one segment). */
 export async function openRunAnalytics(which: Which = "a"): Promise<RunAnalytics> {
   const dir = await ensureRunDir(which);
-  const info = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunInfo;
+  const info = readRun(dir);
   const path = cameraConfigPath(dir);
   const config = path ? loadCameraConfig(path) : parseCameraConfig({ camera: basename(dir) });
-  const a = await openAnalytics({ runs: [{ dir, start: segmentStart(config, info.video.path), segment: basename(dir) }], config });
+  const a = await openAnalytics({ runs: [{ dir, start: runStart(info, config), segment: basename(dir) }], config });
   return {
     which,
     dir,
@@ -87,7 +90,7 @@ export async function customerFootPoints(r: RunAnalytics, { smooth = false } = {
     t: Float32Array.from(cols[1]),
     x: Float32Array.from(cols[2]),
     y: Float32Array.from(cols[3]),
-    dt: cols[4].length ? Number(cols[4][0]) : r.info.options.stride / r.info.video.fps,
+    dt: cols[4].length ? Number(cols[4][0]) : frameSeconds(r.info),
   };
 }
 

@@ -15,9 +15,6 @@ export function gridFor(width: number, height: number): { cols: number; rows: nu
   return { cols: Math.ceil(width / cell), rows: Math.ceil(height / cell), cell };
 }
 
-/** Seconds of real time one analysed frame stands for. */
-export const frameSeconds = (run: Run) => Math.max(1, run.info.options.stride || 1) / run.info.video.fps;
-
 /**
  * The first frame's local wall-clock time as milliseconds, encoded as if it were UTC (a zone
  * suffix is dropped) so pages show the store's own clock whatever the viewer's time zone; null

@@ -4,34 +4,19 @@
 // Which run: $SMW_RUN, else data/runs/demo, relative to the repository root (Framework starts
 // loaders with the cwd of whoever ran `observable`, so the cwd is not trusted). Loaders under
 // src/data/[run]/ serve run "a" ($SMW_RUN) and run "b" ($SMW_RUN_B, for Compare; optional).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { RunSummary } from "../../../loaders/run/contract.ts";
+import { readRun } from "../../../loaders/run/read.ts";
+import { openDuckDb, sql, type DuckSession } from "../../../loaders/store/duckdb.ts";
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../../../..");
 
-/** The parts of run.json the pages read (see the run contract in the pipeline). */
-export interface RunInfo {
-  version: number;
-  video: { path: string; width: number; height: number; fps: number; frameCount: number; duration: number };
-  model: { name: string; inputSize: [number, number]; scoreThreshold: number };
-  options: { stride: number; tracker: string };
-  timings: { decode: number; detect: number; track: number; motion: number; total: number };
-  framesAnalysed: number;
-  analysisSize: [number, number];
-  motion: { width: number; height: number; frames: number };
-}
-
-export interface Run {
+/** A run's run.json (the run contract, loaders/run) and a DuckDB session with its tables as views. */
+export interface Run extends DuckSession {
   dir: string;
-  info: RunInfo;
-  /** Run a query over the views `detections`, `tracks` and `motion`; columns as JSON arrays. */
-  columns(sql: string): Promise<Record<string, unknown[]>>;
-  rows(sql: string): Promise<Record<string, unknown>[]>;
-  /** The connection itself, for analytics functions that take one. */
-  con: DuckDBConnection;
-  close(): void;
+  info: RunSummary;
 }
 
 /** Stdout is the loader's output: anything the analysis prints goes to stderr meanwhile. */
@@ -84,26 +69,17 @@ export async function ensureRunDir(which: Which = "a"): Promise<string> {
   return withStdoutOnStderr(() => ensureRun(dir));
 }
 
+/** The run, with `detections`, `tracks` and `motion` (and `counts`, when the run has one) as views. */
 export async function openRun(which: Which = "a"): Promise<Run> {
   const dir = await ensureRunDir(which);
-  const info = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunInfo;
-  const db = await DuckDBInstance.create(":memory:");
-  const con: DuckDBConnection = await db.connect();
-  const file = (name: string) => `'${join(dir, name).replaceAll("'", "''")}'`;
-  for (const name of ["detections", "tracks", "motion"]) {
-    await con.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet(${file(`${name}.parquet`)})`);
+  const info = readRun(dir);
+  const session = await openDuckDb();
+  for (const name of ["detections", "tracks", "motion", "counts"]) {
+    const file = join(dir, `${name}.parquet`);
+    if (name === "counts" && !existsSync(file)) continue; // runs made before people counts
+    await session.conn.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet(${sql.string(file)})`);
   }
-  return {
-    dir,
-    info,
-    columns: async (sql) => (await con.runAndReadAll(sql)).getColumnsObjectJson(),
-    rows: async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJson(),
-    con,
-    close() {
-      con.closeSync();
-      db.closeSync();
-    },
-  };
+  return { ...session, dir, info };
 }
 
 /** Writes the loader's output and waits until it is flushed. */

@@ -1,0 +1,68 @@
+// The motion stage: the people-free background plate (built before the first frame: motion and
+// the count stage's static test compare every frame with it), and the motion heatmap summed over
+// every analysed frame. Writes background.png at once, motion.parquet and motion_heatmap.png at
+// the end.
+import { join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { UserError } from "../errors.ts";
+import { plateSize, temporalMedian } from "../scene/background.ts";
+import { heatmapOverPlate } from "../scene/heatmap-image.ts";
+import { MotionAccumulator, resampleGray, toGray } from "../scene/motion.ts";
+import { ParquetWriter, type Schema } from "../store/parquet-writer.ts";
+import { writeRgbPng } from "../store/png.ts";
+import type { VideoInfo } from "../video/probe.ts";
+import { sampleFrames } from "../video/sample-frames.ts";
+import type { FrameContext, Stage } from "./stage.ts";
+
+/** The motion grid is the model input downsampled by this (192x144 for 4:3): 4x cheaper, plenty for a heatmap. */
+export const MOTION_GRID_FACTOR = 2;
+
+export const MOTION_SCHEMA: Schema = [["x", "INTEGER"], ["y", "INTEGER"], ["value", "DOUBLE"]];
+
+export class MotionStage implements Stage {
+  readonly timing = "motion";
+  readonly motion: MotionAccumulator;
+
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly out: string,
+    /** The plate at source size (capped, see plateSize), RGB. */
+    readonly plate: { pixels: Uint8Array; width: number; height: number; samples: number },
+    /** Plate luma on the motion grid: what every frame is compared with. */
+    readonly plateGray: Float32Array,
+    inputSize: [number, number],
+  ) {
+    this.motion = new MotionAccumulator(inputSize[0], inputSize[1], plateGray, { factor: MOTION_GRID_FACTOR });
+  }
+
+  /** Samples are spread over the video deterministically, so a resumed run rebuilds the same plate. */
+  static async create(conn: DuckDBConnection, out: string, video: VideoInfo, inputSize: [number, number], samples = 25): Promise<MotionStage> {
+    const [pw, ph] = plateSize(video.width, video.height);
+    const sampled = await sampleFrames(video.path, video.duration, { count: Math.min(samples, video.frameCount), width: pw, height: ph });
+    if (sampled.frames.length === 0) throw new UserError(`${video.path}: no frame could be decoded; check the file plays, or re-encode it with ffmpeg`);
+    const plate = temporalMedian(sampled.frames);
+    const [gw, gh] = [Math.floor(inputSize[0] / MOTION_GRID_FACTOR), Math.floor(inputSize[1] / MOTION_GRID_FACTOR)];
+    const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, gw, gh);
+    writeRgbPng(join(out, "background.png"), plate, pw, ph);
+    return new MotionStage(conn, out, { pixels: plate, width: pw, height: ph, samples: sampled.frames.length }, plateGray, inputSize);
+  }
+
+  onFrame(f: FrameContext): void {
+    this.motion.add(f.pixels, "BGR");
+    f.gray = this.motion.gray;
+  }
+
+  async commit(): Promise<void> {}
+
+  async finish(): Promise<void> {
+    const { grid, width, height } = this.motion;
+    const w = await ParquetWriter.open(this.conn, {
+      table: "motion", schema: MOTION_SCHEMA, file: join(this.out, "motion.parquet"), partsDir: join(this.out, ".parts"),
+      chunkRows: Number.MAX_SAFE_INTEGER, orderBy: "y, x",
+    });
+    for (let p = 0; p < grid.length; p++) w.append([p % width, Math.floor(p / width), grid[p]]);
+    await w.finish();
+    const { pixels, width: pw, height: ph } = this.plate;
+    writeRgbPng(join(this.out, "motion_heatmap.png"), heatmapOverPlate(grid, width, height, pixels, pw, ph), pw, ph);
+  }
+}
