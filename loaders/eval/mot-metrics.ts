@@ -13,32 +13,19 @@
 // MOTP is reported as mean IoU of matched pairs (higher is better), i.e. 1 - py-motmetrics' MOTP
 // (which is a mean 1-IoU distance). Ids are assumed unique within a frame.
 
-import type { TrackRow } from "../types.ts";
-import { maxMatchAssignment, solveAssignment } from "../track/assignment.ts";
 import { iouMatrix } from "../geometry/box.ts";
+import { maxMatchAssignment, solveAssignment } from "../track/assignment.ts";
+import { computeHota, type HotaMetrics } from "./hota.ts";
+import { EMPTY, div, packBoxes, prepare, type MotBox } from "./mot-frames.ts";
 
-/** The part of a row the metrics look at; TrackRow (and parseMotText output) fit as-is. */
-export type MotBox = Pick<TrackRow, "frame" | "trackId" | "x1" | "y1" | "x2" | "y2">;
+export type { HotaMetrics } from "./hota.ts";
+export type { MotBox } from "./mot-frames.ts";
 
 export interface MotMetricsOptions {
   /** A GT box and a result box can match when IoU >= this. Default 0.5. */
   iouThreshold?: number;
   /** Also compute HOTA (a second pass over the frames). Default true. */
   hota?: boolean;
-}
-
-export interface HotaMetrics {
-  /** Means over the 19 alphas. */
-  hota: number;
-  detA: number;
-  assA: number;
-  locA: number;
-  detRe: number;
-  detPr: number;
-  assRe: number;
-  assPr: number;
-  alphas: number[];
-  hotaByAlpha: number[];
 }
 
 export interface MotMetrics {
@@ -75,63 +62,6 @@ export interface MotMetrics {
   idr: number;
   hota?: HotaMetrics;
 }
-
-/** NaN instead of Infinity when a metric is undefined (e.g. no GT at all). */
-const div = (a: number, b: number) => (b === 0 ? NaN : a / b);
-
-interface Prepared {
-  frames: number[];
-  gtByFrame: Map<number, number[]>;
-  hypByFrame: Map<number, number[]>;
-  gtDense: Int32Array;
-  hypDense: Int32Array;
-  nGtIds: number;
-  nHypIds: number;
-}
-
-function denseIds(rows: readonly MotBox[]): { dense: Int32Array; n: number } {
-  const ids = new Map<number, number>();
-  const dense = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    let d = ids.get(rows[i].trackId);
-    if (d === undefined) ids.set(rows[i].trackId, (d = ids.size));
-    dense[i] = d;
-  }
-  return { dense, n: ids.size };
-}
-
-function byFrame(rows: readonly MotBox[]): Map<number, number[]> {
-  const m = new Map<number, number[]>();
-  for (let i = 0; i < rows.length; i++) {
-    let l = m.get(rows[i].frame);
-    if (!l) m.set(rows[i].frame, (l = []));
-    l.push(i);
-  }
-  return m;
-}
-
-function prepare(gt: readonly MotBox[], hyp: readonly MotBox[]): Prepared {
-  const gtByFrame = byFrame(gt);
-  const hypByFrame = byFrame(hyp);
-  const frames = [...new Set([...gtByFrame.keys(), ...hypByFrame.keys()])].sort((a, b) => a - b);
-  const g = denseIds(gt);
-  const h = denseIds(hyp);
-  return { frames, gtByFrame, hypByFrame, gtDense: g.dense, hypDense: h.dense, nGtIds: g.n, nHypIds: h.n };
-}
-
-function packBoxes(rows: readonly MotBox[], idx: readonly number[]): Float64Array {
-  const b = new Float64Array(4 * idx.length);
-  for (let k = 0; k < idx.length; k++) {
-    const r = rows[idx[k]];
-    b[4 * k] = r.x1;
-    b[4 * k + 1] = r.y1;
-    b[4 * k + 2] = r.x2;
-    b[4 * k + 3] = r.y2;
-  }
-  return b;
-}
-
-const EMPTY: number[] = [];
 
 export function evaluateMot(gt: readonly MotBox[], hyp: readonly MotBox[], options: MotMetricsOptions = {}): MotMetrics {
   const thr = options.iouThreshold ?? 0.5;
@@ -282,117 +212,6 @@ function identityTruePositives(pairFrames: Map<number, number>, nH: number): num
   let idtp = 0;
   for (let r = 0; r < R; r++) if (rowToCol[r] >= 0) idtp -= cost[r * C + rowToCol[r]];
   return idtp;
-}
-
-/** TrackEval's alpha grid: np.arange(0.05, 0.99, 0.05). */
-const HOTA_ALPHAS = Array.from({ length: 19 }, (_, i) => 0.05 + i * 0.05);
-const EPS = 2.220446049250313e-16;
-
-function computeHota(gt: readonly MotBox[], hyp: readonly MotBox[], p: Prepared): HotaMetrics {
-  const nG = p.nGtIds, nH = p.nHypIds;
-  const gtCount = new Float64Array(nG);
-  const hypCount = new Float64Array(nH);
-  // Pass 1: soft co-occurrence of id pairs -> global alignment score per pair.
-  const potential = new Map<number, number>();
-  for (const f of p.frames) {
-    const gi = p.gtByFrame.get(f) ?? EMPTY;
-    const hi = p.hypByFrame.get(f) ?? EMPTY;
-    for (const i of gi) gtCount[p.gtDense[i]]++;
-    for (const j of hi) hypCount[p.hypDense[j]]++;
-    const ng = gi.length, nh = hi.length;
-    if (ng === 0 || nh === 0) continue;
-    const S = iouMatrix(packBoxes(gt, gi), ng, packBoxes(hyp, hi), nh);
-    const rowSum = new Float64Array(ng);
-    const colSum = new Float64Array(nh);
-    for (let i = 0; i < ng; i++) for (let j = 0; j < nh; j++) { rowSum[i] += S[i * nh + j]; colSum[j] += S[i * nh + j]; }
-    for (let i = 0; i < ng; i++) {
-      for (let j = 0; j < nh; j++) {
-        const s = S[i * nh + j];
-        const denom = rowSum[i] + colSum[j] - s;
-        if (!(denom > EPS) || s === 0) continue;
-        const k = p.gtDense[gi[i]] * nH + p.hypDense[hi[j]];
-        potential.set(k, (potential.get(k) ?? 0) + s / denom);
-      }
-    }
-  }
-  const align = (k: number): number => {
-    const pm = potential.get(k);
-    if (pm === undefined) return 0;
-    const g = Math.floor(k / nH);
-    return pm / (gtCount[g] + hypCount[k - g * nH] - pm);
-  };
-
-  const A = HOTA_ALPHAS.length;
-  const TP = new Float64Array(A), FN = new Float64Array(A), FP = new Float64Array(A), loc = new Float64Array(A);
-  const matchCounts = HOTA_ALPHAS.map(() => new Map<number, number>());
-  // Pass 2: per-frame matching maximising IoU x alignment, then thresholded at each alpha.
-  for (const f of p.frames) {
-    const gi = p.gtByFrame.get(f) ?? EMPTY;
-    const hi = p.hypByFrame.get(f) ?? EMPTY;
-    const ng = gi.length, nh = hi.length;
-    if (ng === 0 || nh === 0) {
-      for (let a = 0; a < A; a++) { FP[a] += nh; FN[a] += ng; }
-      continue;
-    }
-    const S = iouMatrix(packBoxes(gt, gi), ng, packBoxes(hyp, hi), nh);
-    const score = new Float64Array(ng * nh);
-    for (let i = 0; i < ng; i++) {
-      const key = p.gtDense[gi[i]] * nH;
-      for (let j = 0; j < nh; j++) score[i * nh + j] = -align(key + p.hypDense[hi[j]]) * S[i * nh + j];
-    }
-    const rowToCol = solveAssignment(score, ng, nh);
-    for (let a = 0; a < A; a++) {
-      let m = 0;
-      for (let i = 0; i < ng; i++) {
-        const j = rowToCol[i];
-        if (j < 0) continue;
-        const s = S[i * nh + j];
-        if (!(s >= HOTA_ALPHAS[a] - EPS)) continue;
-        m++;
-        loc[a] += s;
-        const k = p.gtDense[gi[i]] * nH + p.hypDense[hi[j]];
-        matchCounts[a].set(k, (matchCounts[a].get(k) ?? 0) + 1);
-      }
-      TP[a] += m;
-      FN[a] += ng - m;
-      FP[a] += nh - m;
-    }
-  }
-
-  const per = { hota: [] as number[], detA: [] as number[], assA: [] as number[], locA: [] as number[],
-    detRe: [] as number[], detPr: [] as number[], assRe: [] as number[], assPr: [] as number[] };
-  for (let a = 0; a < A; a++) {
-    let assA = 0, assRe = 0, assPr = 0;
-    for (const [k, mc] of matchCounts[a]) {
-      const g = Math.floor(k / nH), h = k - g * nH;
-      assA += mc * (mc / Math.max(1, gtCount[g] + hypCount[h] - mc));
-      assRe += mc * (mc / Math.max(1, gtCount[g]));
-      assPr += mc * (mc / Math.max(1, hypCount[h]));
-    }
-    const tpa = Math.max(1, TP[a]);
-    per.assA.push(assA / tpa);
-    per.assRe.push(assRe / tpa);
-    per.assPr.push(assPr / tpa);
-    per.locA.push(Math.max(1e-10, loc[a]) / Math.max(1e-10, TP[a]));
-    per.detRe.push(TP[a] / Math.max(1, TP[a] + FN[a]));
-    per.detPr.push(TP[a] / Math.max(1, TP[a] + FP[a]));
-    const detA = TP[a] / Math.max(1, TP[a] + FN[a] + FP[a]);
-    per.detA.push(detA);
-    per.hota.push(Math.sqrt(detA * per.assA[a]));
-  }
-  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  return {
-    hota: mean(per.hota),
-    detA: mean(per.detA),
-    assA: mean(per.assA),
-    locA: mean(per.locA),
-    detRe: mean(per.detRe),
-    detPr: mean(per.detPr),
-    assRe: mean(per.assRe),
-    assPr: mean(per.assPr),
-    alphas: [...HOTA_ALPHAS],
-    hotaByAlpha: per.hota,
-  };
 }
 
 type Column = [header: string, get: (m: MotMetrics) => number | undefined, kind: "pct" | "int"];
