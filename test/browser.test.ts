@@ -14,7 +14,7 @@ import { ensureBuilt } from "./browser/build.ts";
 import { openPage } from "./browser/page.ts";
 import { DIST, distPages, serveDist, type DistServer } from "./browser/serve-dist.ts";
 import { syntheticDay } from "./browser/synthetic.ts";
-import { PublishError, publishSite } from "../scripts/publish.ts";
+import { PublishError, publishSite } from "../loaders/site/publish.ts";
 
 /** Per page, what its charts must draw: selectors of data marks, each matching at least once. */
 const EXPECTED_MARKS: Record<string, string[]> = {

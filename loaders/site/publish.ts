@@ -2,18 +2,18 @@
 // self-contained static site: build into a temporary folder, then copy to `out`. The result needs
 // no server code and no network: open it from any static host (or `npx http-server out`).
 //
-//   node --import tsx scripts/publish.ts --runs runs/store [runs/store-after] --out site
-//
 // Loader outputs are cached by Framework per source file, not per run, so the cache is cleared
 // first: a site never shows another run's numbers.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../loaders/errors.ts";
+import { UserError } from "../errors.ts";
+import { RUN_JSON } from "../run/contract.ts";
+import { ensureWritableDir, makeDirs } from "../store/out-dir.ts";
 
-const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../..");
+const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 
 export interface PublishOptions {
   /** Run directories (made by `smw analyze`): the first is the site's run, a second one is Compare's run B. */
@@ -46,10 +46,11 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
   if (runs.length < 1 || runs.length > 2) throw new PublishError(`publish takes one run, or two to compare (got ${runs.length})`);
   const dirs = runs.map((r) => resolve(r));
   for (const dir of dirs) {
-    if (!existsSync(join(dir, "run.json"))) throw new PublishError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
+    if (!existsSync(join(dir, RUN_JSON))) throw new PublishError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
   }
   const out = resolve(options.out);
   if (out === REPO_ROOT || out === resolve(REPO_ROOT, "src") || dirs.includes(out)) throw new PublishError(`${out}: refusing to replace this folder with the site`);
+  ensureWritableDir(out); // before minutes of building, not after
 
   const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", SMW_RUN: dirs[0] };
   if (dirs[1]) env.SMW_RUN_B = dirs[1];
@@ -77,7 +78,7 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
     });
     if (!existsSync(join(temp, "index.html"))) throw new Error("observable build wrote no index.html");
     rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
+    makeDirs(out);
     cpSync(temp, out, { recursive: true });
   } finally {
     rmSync(temp, { recursive: true, force: true });
@@ -97,25 +98,4 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
   };
   walk(out);
   return { out, pages: pages.sort(), files, seconds: (Date.now() - started) / 1000 };
-}
-
-// Stand-alone use, until `smw publish` calls publishSite().
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const runs: string[] = [];
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--out") out = args[++i];
-    else if (args[i] === "--runs") while (args[i + 1] && !args[i + 1].startsWith("--")) runs.push(args[++i]);
-  }
-  if (!out || runs.length === 0) {
-    console.error("usage: scripts/publish.ts --runs <run dir> [<run dir B>] --out <site dir>");
-    process.exit(2);
-  }
-  publishSite({ runs, out })
-    .then((r) => console.log(`published ${r.pages.length} pages (${r.files} files) to ${r.out} in ${r.seconds.toFixed(1)} s`))
-    .catch((e) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exit(e instanceof PublishError ? 2 : 1);
-    });
 }

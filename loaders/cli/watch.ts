@@ -1,0 +1,43 @@
+// `smw watch`: a live input recorded in rolling segments, each analysed by the segment recipe as
+// it finishes.
+import { Command } from "commander";
+import { UserError } from "../errors.ts";
+import { loadAlertRules, runAlerts } from "../ops/alerts.ts";
+import { watch } from "../ops/watch.ts";
+import { loadCamera } from "../pipeline/segment.ts";
+import { positiveInt } from "./options.ts";
+
+export function watchCommand(): Command {
+  return new Command("watch")
+    .description("record a live input (RTSP/HTTP camera, webcam, or a file played in real time) in rolling segments and analyse each as it finishes")
+    .argument("<input>", "rtsp://..., http://..., /dev/video0, or a video file")
+    .requiredOption("--out <dir>", "output folder: segments/ and one run folder per segment")
+    .option("--segment <seconds>", "segment length", positiveInt("--segment"), 60)
+    .option("--duration <seconds>", "stop after this long", positiveInt("--duration"))
+    .option("--until <HH:MM>", "stop at this local time")
+    .option("--config <camera.json>", "camera config: lines and zones analysed per segment")
+    .option("--rules <rules.json>", "occupancy alert rules checked on every segment")
+    .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"), 1)
+    .addHelpText("after", `
+Examples:
+  smw watch rtsp://192.0.2.10/stream1 --out runs/live --segment 300 --until 21:00
+  smw watch /dev/video0 --out runs/webcam --duration 600 --rules alerts.json`)
+    .action(async (input: string, o) => {
+      const camera = o.config ? loadCamera(o.config) : undefined;
+      const rules = o.rules ? loadAlertRules(o.rules) : undefined;
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      const r = await watch({
+        input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal,
+        analyze: (seg) => ({ stride: o.stride, config: camera, segment: { name: seg.name, start: seg.start } }),
+        log: (line) => process.stderr.write(`${line}\n`),
+        onSegment: async (seg) => {
+          if (seg.error) return void process.stderr.write(`smw: warning: segment ${seg.name}: ${seg.error}\n`);
+          if (rules) await runAlerts({ runDir: seg.runDir, rules });
+          console.log(`${seg.name}: ${seg.summary?.framesAnalysed ?? 0} frames, ${seg.summary?.tracks ?? 0} tracks -> ${seg.runDir}`);
+        },
+      });
+      console.log(`stopped (${r.stoppedBy}) after ${r.segments.length} segments`);
+      if (r.stoppedBy === "input-failed") throw new UserError(`${input}: the input failed; check the URL or device and that the camera is reachable`);
+    });
+}
