@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCameraConfig } from "../loaders/config/camera.ts";
-import { compare, seededRandom } from "../loaders/analytics/compare.ts";
+import { compare, MIN_PEOPLE, seededRandom } from "../loaders/analytics/compare.ts";
 import { openAnalytics } from "../loaders/analytics/views.ts";
 import type { TrackRow } from "../loaders/types.ts";
 import { trackRows, writeRun } from "./analytics-fixtures.ts";
@@ -88,6 +88,28 @@ test("compare: no significant change says so", async () => {
     const c = await compare({ analytics: a, window: { toSeconds: 120 } }, { analytics: a, window: { toSeconds: 120 } }, { resamples: 200 });
     assert.equal(c.summary.length, 1);
     assert.match(c.summary[0], /^No zone/);
+  } finally {
+    a.close();
+  }
+});
+
+test("compare: a window with fewer than MIN_PEOPLE people gets no interval and says it is too small to tell", async () => {
+  const dir = await writeRun(join(tempDir(), "seg"), visitors(), { fps: FPS, frames: 240 * FPS });
+  const a = await openAnalytics({ runs: [{ dir }], config });
+  try {
+    // A: the first 3 s hold one visitor and their one visit to zone A; B: 30 visitors, 25 of them in A
+    const c = await compare({ analytics: a, window: { toSeconds: 3 } }, { analytics: a, window: { fromSeconds: 120 } }, { seed: 7 });
+    assert.deepEqual(c.visitors, [1, 30]);
+    const [zA] = c.zones;
+    for (const e of [zA.visitRate, zA.meanDwell, zA.medianDwell]) {
+      assert.equal(e.tooFew, true);
+      assert.equal(e.significant, false, "one person cannot make a change significant");
+      assert.ok(e.ciDiff.every(Number.isNaN) && e.ciA.every(Number.isNaN), `no interval: ${e.ciDiff}`);
+      assert.ok(Number.isFinite(e.a) && Number.isFinite(e.b), "the point estimates stay");
+    }
+    assert.deepEqual(zA.meanDwell.people, [1, 25]);
+    assert.ok(!c.summary.some((s) => /95% CI/.test(s)), c.summary.join("\n"));
+    assert.match(c.summary.at(-1)!, new RegExp(`^Too few people in the windows to tell \\(a figure needs at least ${MIN_PEOPLE} on each side\\): visits to 'A' \\(1 and 30 people\\); mean dwell in 'A' \\(1 and 25 people\\)`));
   } finally {
     a.close();
   }

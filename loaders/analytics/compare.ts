@@ -2,7 +2,22 @@
 // rate (customer visits per hour of footage) and the mean and median dwell per visit, each with a bootstrap
 // 95% CI that resamples visitors (a person's visits stay together), the CI of the change, a
 // difference dwell map, and a summary that names only the changes whose CI excludes zero.
-import { dwellGrid, query, windowWhere, type Analytics, type Window } from "./views.ts";
+// Below MIN_PEOPLE people on a side there is no interval at all: the window is too small to tell.
+import { median as d3median, quantileSorted, randomLcg } from "d3";
+import { query } from "../store/duckdb.ts";
+import { dwellGrid } from "./metrics.ts";
+import { windowWhere, type Window } from "./queries.ts";
+import type { Analytics } from "./views.ts";
+
+/**
+ * People each side needs before a figure gets a bootstrap interval: for the visit rate, people
+ * seen in the window; for mean and median dwell, people who visited the zone. A percentile
+ * bootstrap from a handful of people claims confidence it does not have (from one visit every
+ * resample is that visit: "95% CI -98% to -98%"), and small samples undercover in general; 10 is
+ * the usual floor for a percentile bootstrap. The rendered-footage simulations measure the
+ * intervals' coverage against known truths and may move this constant.
+ */
+export const MIN_PEOPLE = 10;
 
 export interface Side {
   analytics: Analytics;
@@ -33,6 +48,10 @@ export interface Estimate {
   relative: number | null;
   ciRelative: Interval | null;
   significant: boolean;
+  /** People behind the figure on each side (see MIN_PEOPLE). */
+  people: [number, number];
+  /** Fewer than MIN_PEOPLE on a side: every interval is [NaN, NaN] and nothing is significant. */
+  tooFew: boolean;
 }
 
 export interface ZoneComparison {
@@ -67,33 +86,19 @@ export interface Comparison {
   summary: string[];
 }
 
-/** mulberry32: small, fast, seeded; good enough for resampling indices. */
+/** A seeded PRNG in [0, 1) (d3's linear congruential generator): the same seed gives the same CIs. */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return randomLcg(seed);
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = (sorted.length - 1) * p;
-  const lo = Math.floor(i);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (i - lo);
-}
-
-/** Median of the values (sorted in place); NaN when there are none. */
-function median(values: number[]): number {
-  return percentile(values.sort((x, y) => x - y), 0.5);
+/** Median, NaN when there are no values. */
+function median(values: Iterable<number>): number {
+  return d3median(values) ?? NaN;
 }
 
 function interval(samples: number[]): Interval {
   const finite = samples.filter(Number.isFinite).sort((x, y) => x - y);
-  return [percentile(finite, 0.025), percentile(finite, 0.975)];
+  return [quantileSorted(finite, 0.025) ?? NaN, quantileSorted(finite, 0.975) ?? NaN];
 }
 
 /** Per visitor (customer seen in the window) and zone: visit count and total dwell; plus the window's hours of footage. */
@@ -132,14 +137,24 @@ async function sideData(side: Side, zones: string[], fallbackLabel: string): Pro
   return { label: side.label ?? fallbackLabel, hours: seconds / 3600, visitors: uids.length, visits, dwell, dwells };
 }
 
-function estimate(a: number, b: number, sa: number[], sb: number[]): Estimate {
+const NO_INTERVAL: Interval = [NaN, NaN];
+
+function estimate(a: number, b: number, sa: number[], sb: number[], people: [number, number]): Estimate {
+  const relative = a > 0 ? b / a - 1 : null;
+  if (Math.min(...people) < MIN_PEOPLE) {
+    return {
+      a, b, ciA: NO_INTERVAL, ciB: NO_INTERVAL, diff: b - a, ciDiff: NO_INTERVAL, relative, ciRelative: relative == null ? null : NO_INTERVAL,
+      significant: false, people, tooFew: true,
+    };
+  }
   const diffs = sa.map((x, k) => sb[k] - x);
   const ciDiff = interval(diffs);
-  const relative = a > 0 ? b / a - 1 : null;
   const ciRelative = a > 0 ? interval(sa.map((x, k) => (x > 0 ? sb[k] / x - 1 : NaN))) : null;
   return {
     a, b, ciA: interval(sa), ciB: interval(sb), diff: b - a, ciDiff, relative, ciRelative,
     significant: ciDiff[0] > 0 || ciDiff[1] < 0,
+    people,
+    tooFew: false,
   };
 }
 
@@ -176,14 +191,17 @@ export async function compare(sideA: Side, sideB: Side, options: CompareOptions 
     });
   }
   const sum = (xs: Float64Array) => xs.reduce((t, x) => t + x, 0);
+  const visited = (s: SideData, z: number) => s.visits[z].reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
   const result: ZoneComparison[] = zoneList.map((zone, z) => {
     const [va, vb] = [sum(A.visits[z]), sum(B.visits[z])];
+    const seen: [number, number] = [A.visitors, B.visitors];
+    const visitors: [number, number] = [visited(A, z), visited(B, z)];
     return {
       zone: zone.name,
       kind: zone.kind,
-      visitRate: estimate(A.hours > 0 ? va / A.hours : NaN, B.hours > 0 ? vb / B.hours : NaN, rate[0][z], rate[1][z]),
-      meanDwell: estimate(va > 0 ? sum(A.dwell[z]) / va : NaN, vb > 0 ? sum(B.dwell[z]) / vb : NaN, mean[0][z], mean[1][z]),
-      medianDwell: estimate(median(A.dwells[z].flat()), median(B.dwells[z].flat()), middle[0][z], middle[1][z]),
+      visitRate: estimate(A.hours > 0 ? va / A.hours : NaN, B.hours > 0 ? vb / B.hours : NaN, rate[0][z], rate[1][z], seen),
+      meanDwell: estimate(va > 0 ? sum(A.dwell[z]) / va : NaN, vb > 0 ? sum(B.dwell[z]) / vb : NaN, mean[0][z], mean[1][z], visitors),
+      medianDwell: estimate(median(A.dwells[z].flat()), median(B.dwells[z].flat()), middle[0][z], middle[1][z], visitors),
     };
   });
 
@@ -216,13 +234,26 @@ function sentence(what: string, e: Estimate, from: (x: number) => string, to: (x
   return `${what} ${e.diff > 0 ? "rose" : "fell"} from ${from(e.a)} to ${to(e.b)} (${change}).`;
 }
 
-/** Plain-language lines for the significant changes only. */
+/** Plain-language lines for the significant changes, then the figures too small to tell. */
 export function summarise(zones: readonly ZoneComparison[]): string[] {
   const lines: string[] = [];
+  const tooFew: string[] = [];
   for (const z of zones) {
-    if (z.visitRate.significant) lines.push(sentence(`Visits to '${z.zone}'`, z.visitRate, (x) => x.toFixed(1), (x) => `${x.toFixed(1)} per hour`));
-    if (z.meanDwell.significant) lines.push(sentence(`Mean dwell in '${z.zone}'`, z.meanDwell, (x) => `${x.toFixed(1)} s`, (x) => `${x.toFixed(1)} s`));
-    if (z.medianDwell.significant) lines.push(sentence(`Median dwell in '${z.zone}'`, z.medianDwell, (x) => `${x.toFixed(1)} s`, (x) => `${x.toFixed(1)} s`));
+    const figures: [string, Estimate, (x: number) => string, (x: number) => string][] = [
+      [`Visits to '${z.zone}'`, z.visitRate, (x) => x.toFixed(1), (x) => `${x.toFixed(1)} per hour`],
+      [`Mean dwell in '${z.zone}'`, z.meanDwell, (x) => `${x.toFixed(1)} s`, (x) => `${x.toFixed(1)} s`],
+      [`Median dwell in '${z.zone}'`, z.medianDwell, (x) => `${x.toFixed(1)} s`, (x) => `${x.toFixed(1)} s`],
+    ];
+    for (const [what, e, from, to] of figures) {
+      if (e.significant) lines.push(sentence(what, e, from, to));
+      else if (e.tooFew) tooFew.push(`${what.replace(/^(\w)/, (c) => c.toLowerCase())} (${e.people[0]} and ${e.people[1]} people)`);
+    }
   }
-  return lines.length ? lines : ["No zone's visit rate, mean or median dwell changed significantly (95% CI of every change includes zero)."];
+  if (!lines.length) {
+    lines.push(tooFew.length
+      ? "No change can be called significant."
+      : "No zone's visit rate, mean or median dwell changed significantly (95% CI of every change includes zero).");
+  }
+  if (tooFew.length) lines.push(`Too few people in the windows to tell (a figure needs at least ${MIN_PEOPLE} on each side): ${tooFew.join("; ")}.`);
+  return lines;
 }

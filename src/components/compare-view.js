@@ -4,7 +4,9 @@
 const fixed = (v, digits) => (Math.abs(v) >= 100 ? Math.round(Math.abs(v)).toLocaleString("en-US") : Math.abs(v).toFixed(digits));
 const signed = (v, digits = 1) => (Number.isFinite(v) ? `${v > 0 ? "+" : v < 0 ? "−" : "±"}${fixed(v, digits)}` : "–");
 const plain = (v, digits = 1) => (Number.isFinite(v) ? `${v < 0 ? "−" : ""}${fixed(v, digits)}` : "–");
-const interval = (e, digits = 1) => (e.ciDiff && Number.isFinite(e.ciDiff[0]) ? `${signed(e.ciDiff[0], digits)} to ${signed(e.ciDiff[1], digits)}` : "–");
+// the engine gives no interval below its minimum number of people per side (compare.ts MIN_PEOPLE)
+const interval = (e, digits = 1) =>
+  e.tooFew ? "too few people to tell" : e.ciDiff && Number.isFinite(e.ciDiff[0]) ? `${signed(e.ciDiff[0], digits)} to ${signed(e.ciDiff[1], digits)}` : "–";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -35,7 +37,7 @@ export function compareTable(result) {
     el("td", {class: "smw-num"}, plain(e.a)),
     el("td", {class: "smw-num"}, plain(e.b)),
     el("td", {class: `smw-num smw-${tone(e)}`}, signed(e.diff)),
-    el("td", {class: "smw-num smw-ci"}, interval(e))
+    el("td", {class: "smw-num smw-ci", title: e.people ? `${e.people[0]} and ${e.people[1]} people behind this figure` : ""}, interval(e))
   ];
   const rows = result.zones.map((z) =>
     el(

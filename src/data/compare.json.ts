@@ -4,7 +4,7 @@
 // of run A, $SMW_COMPARE_A and $SMW_COMPARE_B as "start-end" seconds from the start of the video
 // (default: first half against second half). The page starts its two windows here.
 import { basename } from "node:path";
-import { compare } from "../../loaders/analytics/compare.ts";
+import { compare, MIN_PEOPLE } from "../../loaders/analytics/compare.ts";
 import { openRunAnalytics, runDuration, type Window } from "./_lib/analytics.ts";
 import { gridFor } from "./_lib/per-run.ts";
 import { emitJson, hasRunB } from "./_lib/run.ts";
@@ -39,7 +39,7 @@ await emitJson({
   mode: runs ? "runs" : "windows",
   a: { run: basename(a.dir), window: windowA, label: labels[0] },
   b: { run: basename(b.dir), window: windowB, label: labels[1] },
-  engine: { resamples: 1000, seed: 1, method: "visitor bootstrap (loaders/analytics/compare.ts)" },
+  engine: { resamples: 1000, seed: 1, method: "visitor bootstrap (loaders/analytics/compare.ts)", minPeople: MIN_PEOPLE },
   hours: result.hours,
   visitors: result.visitors,
   zones: result.zones,
