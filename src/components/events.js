@@ -16,7 +16,12 @@ export function readEvents(buffer) {
   };
 }
 
-const within = (t, win) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
+/**
+ * Whether time t is in the window [t0, t1) (the whole run's window also takes its end). Times are
+ * stored as float32, so the bounds are rounded the same way: a time on a bound falls on the side
+ * the engine puts it (it compares doubles), whatever float32 made of it.
+ */
+export const within = (t, win) => t >= Math.fround(win.t0) && (t < Math.fround(win.t1) || (win.full && t <= win.t1));
 
 /** Tracks that entered view in the window: indexes into events.tracks. */
 export function tracksIn(events, win) {
@@ -36,7 +41,7 @@ export function windowSummary(events, win, config) {
   for (let i = 0; i < t.length; i++) if (within(t[i], win) && lines[line[i]]) lines[line[i]][dir[i] > 0 ? "in" : "out"]++;
   return {
     visitors: tracks.length,
-    medianSeconds: seconds.length ? median(seconds) : NaN,
+    medianSeconds: median(seconds) ?? NaN,
     in: lines.reduce((s, l) => s + l.in, 0),
     out: lines.reduce((s, l) => s + l.out, 0),
     lines

@@ -22,14 +22,15 @@ export function lowerBound(a, v) {
 
 /**
  * Person-seconds spent in each grid cell during [t0, t1): each point stands for frameSeconds.
- * @param out optional Float64Array to reuse (zeroed here)
+ * @param {Float64Array} [out] a buffer to reuse (zeroed here)
  */
 export function dwellGrid(points, t0, t1, out) {
   const {grid, frameSeconds, t, cell} = points;
   const size = grid.cols * grid.rows;
   const values = out && out.length === size ? out.fill(0) : new Float64Array(size);
-  const end = lowerBound(t, t1);
-  for (let i = lowerBound(t, t0); i < end; i++) values[cell[i]] += frameSeconds;
+  // times are float32: bounds rounded alike fall where the engine (doubles) puts them
+  const end = lowerBound(t, Math.fround(t1));
+  for (let i = lowerBound(t, Math.fround(t0)); i < end; i++) values[cell[i]] += frameSeconds;
   return values;
 }
 

@@ -66,3 +66,22 @@ export function peopleInView(series, {width, height = 240, clock, win} = {}) {
 }
 
 const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
+/**
+ * A per-bin mean column of data/people-in-view.json ("customers", "counted") summed over the
+ * window's analysed frames, and how many: the bins that start in [t0, t1), each its mean times
+ * its frames. The engine windows frames the same way (test/pages-engine.test.ts).
+ */
+export function windowSum(series, column, {t0, t1}) {
+  const {t, countedFrames} = series;
+  const values = series[column];
+  let sum = 0, n = 0;
+  for (let i = 0; i < t.length; i++) if (t[i] >= t0 && t[i] < t1) (sum += values[i] * countedFrames[i]), (n += countedFrames[i]);
+  return {sum, n};
+}
+
+/** Customers in view on average over the window's analysed frames (the engine's meanInView). */
+export function meanInView(series, win) {
+  const {sum, n} = windowSum(series, "customers", win);
+  return n ? sum / n : NaN;
+}
