@@ -17,7 +17,7 @@ const favicon =
 export default {
   title: "Store Motion Workbench",
   root: "src",
-  // scripts/publish.ts builds into a temporary folder first.
+  // loaders/site/publish.ts builds into a temporary folder first.
   output: process.env.SMW_SITE_OUT ?? "dist",
   style: "style.css",
   // The default pulls Source Serif from Google Fonts at run time.
@@ -36,7 +36,8 @@ export default {
     { name: "Count audit", path: "/audit" },
   ],
   // links to "trajectories.html", not "trajectories": any static host serves them, no rewrite rules
-  cleanUrls: false,
+  // (what the deprecated `cleanUrls: false` said; index links stay "./")
+  preserveExtension: true,
   toc: false,
   search: false,
   footer:

@@ -2,6 +2,7 @@
 // hardware support), then the static binaries that ship inside npm packages so a fresh
 // `npm install` works offline.
 import { execFileSync } from "node:child_process";
+import { accessSync, chmodSync, constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -17,10 +18,27 @@ function onPath(name: string): string | undefined {
 
 function bundled(pkg: string): string | undefined {
   try {
-    return (require(pkg) as { path: string }).path;
+    return executable((require(pkg) as { path: string }).path);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The npm ffprobe ships without its execute bit (its package sets it in a postinstall script),
+ * and this project runs no dependency's install script (.npmrc: ignore-scripts). Setting it here
+ * is that script's one job; when the folder is read-only, running it fails with EACCES, which
+ * probe.ts turns into a message.
+ */
+function executable(path: string): string {
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    try {
+      chmodSync(path, statSync(path).mode | 0o111);
+    } catch {}
+  }
+  return path;
 }
 
 let cached: { ffmpeg: string; ffprobe: string; source: string } | undefined;

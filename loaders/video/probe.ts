@@ -25,7 +25,8 @@ async function ffprobe(path: string): Promise<ProbeData> {
   const r = await runVideoTool(["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path], { tool: "ffprobe" }).catch((err: NodeJS.ErrnoException) => {
     const bin = videoBinaries().ffprobe;
     if (err.code === "EACCES" || err.code === "ENOENT") {
-      throw new UserError(`${bin}: cannot run ffprobe (${err.code}); install ffmpeg (apt-get install ffmpeg) or reinstall with npm install`);
+      const fix = err.code === "EACCES" ? `make it executable (chmod +x ${bin})` : "reinstall with npm install";
+      throw new UserError(`${bin}: cannot run ffprobe (${err.code}); install ffmpeg (apt-get install ffmpeg) or ${fix}`);
     }
     throw err;
   });
