@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { AlertEvaluator, parseAlertRules, runAlerts, type AlertRule } from "../loaders/ops/alerts.ts";
-import { withDuckDb, type FrameTracks } from "../loaders/ops/run-data.ts";
+import type { FrameTracks } from "../loaders/ops/run-data.ts";
+import { withDuckDb } from "../loaders/store/duckdb.ts";
 import { UserError } from "../loaders/errors.ts";
 import { smw, tempDir } from "./helpers.ts";
 

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { annotateVideo } from "../loaders/ops/annotate.ts";
-import { withDuckDb } from "../loaders/ops/run-data.ts";
+import { withDuckDb } from "../loaders/store/duckdb.ts";
 import { probeVideo } from "../loaders/video/probe.ts";
 import { videoBinaries } from "../loaders/video/binaries.ts";
 import { UserError } from "../loaders/errors.ts";

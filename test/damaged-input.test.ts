@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { videoBinaries, videoEnv } from "../loaders/video/binaries.ts";
-import { withDuckDb } from "../loaders/ops/run-data.ts";
+import { withDuckDb } from "../loaders/store/duckdb.ts";
 import { SMW, smw, tempDir } from "./helpers.ts";
 
 // The shorter bundled clip keeps this file quick: 640x480, 25 fps, 71 frames, 2.84 s, MP4 index (moov) at the end.

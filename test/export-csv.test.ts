@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportCsv } from "../loaders/ops/export-csv.ts";
-import { withDuckDb } from "../loaders/ops/run-data.ts";
+import { withDuckDb } from "../loaders/store/duckdb.ts";
 import { UserError } from "../loaders/errors.ts";
 import { smw, tempDir } from "./helpers.ts";
 

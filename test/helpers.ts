@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { withDuckDb } from "../loaders/ops/run-data.ts";
+import { withDuckDb } from "../loaders/store/duckdb.ts";
 
 export const SMW = join(import.meta.dirname, "..", "bin", "smw.js");
 

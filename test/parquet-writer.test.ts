@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { withDuckDb } from "../loaders/ops/run-data.ts";
+import { withDuckDb } from "../loaders/store/duckdb.ts";
 import { ParquetWriter } from "../loaders/store/parquet-writer.ts";
 import { tempDir } from "./helpers.ts";
 

@@ -37,12 +37,12 @@ test("an older run.json reads back with the thresholds its writer used, and the 
 
 test("readRun: a folder without run.json, or with a broken one, is bad input naming it", () => {
   const dir = tempDir();
-  assert.throws(() => readRun(dir), (e: Error) => e instanceof UserError && e.message.startsWith(`${dir}: no run.json here`));
+  assert.throws(() => readRun(dir), (e: Error) => e instanceof UserError && e.message.startsWith(`${dir}: no run.json there; run \`smw analyze VIDEO --out ${dir}\` first`));
   writeFileSync(join(dir, "run.json"), "{ not json");
   assert.throws(() => readRun(dir), (e: Error) => e instanceof UserError && /run\.json: not valid JSON/.test(e.message));
   const ok = join(dir, "ok");
   mkdirSync(ok);
   writeFileSync(join(ok, "run.json"), JSON.stringify(older));
   assert.equal(readRun(ok).thresholds.count, 0.3);
-  assert.throws(() => readRun(ok, { tracks: true }), /no tracks\.parquet here/);
+  assert.throws(() => readRun(ok, { tracks: true }), /no tracks\.parquet there/);
 });

@@ -7,10 +7,11 @@ import { join, resolve } from "node:path";
 import nodemailer from "nodemailer";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
-import { sqlString } from "../store/parquet-writer.ts";
+import { readRun } from "../run/read.ts";
+import { sqlString, withDuckDb } from "../store/duckdb.ts";
 import { footOf } from "../geometry/box.ts";
 import { pointInPolygon, type Point } from "../geometry/plane.ts";
-import { frameTracks, readRunSummary, withDuckDb, type FrameTracks } from "./run-data.ts";
+import { frameTracks, type FrameTracks } from "./run-data.ts";
 
 const point = z.tuple([z.number(), z.number()]);
 
@@ -159,7 +160,7 @@ export const ALERTS_SCHEMA = "t_seconds DOUBLE, rule VARCHAR, people INTEGER, fi
 
 /** Evaluates the rules over every analysed frame of a run, delivers, writes alerts.parquet. */
 export async function runAlerts(opts: RunAlertsOptions): Promise<AlertsResult> {
-  const run = readRunSummary(opts.runDir);
+  const run = readRun(opts.runDir);
   const rules = parseAlertRules(opts.rules, "alert rules");
   const evaluator = new AlertEvaluator(rules, opts.now);
   const alerts: Alert[] = [];

@@ -19,7 +19,8 @@ import { lastErrorLine, spawnVideoTool, stderrTail } from "../video/ffmpeg.ts";
 import { mp4EncoderArgs } from "./ffmpeg-tools.ts";
 import { boxIou, footOf } from "../geometry/box.ts";
 import { pointInPolygon, type Point } from "../geometry/plane.ts";
-import { frameTracks, readRunSummary, type FrameTracks, type TrackBox } from "./run-data.ts";
+import { readRun } from "../run/read.ts";
+import { frameTracks, type FrameTracks, type TrackBox } from "./run-data.ts";
 
 /** A counting line from the camera config, in source pixels; `in` = side of a->b counted as entering. */
 export interface LineConfig {
@@ -75,7 +76,7 @@ interface Trail {
 
 export async function annotateVideo(opts: AnnotateOptions): Promise<AnnotateResult> {
   const t0 = performance.now();
-  const run = readRunSummary(opts.runDir);
+  const run = readRun(opts.runDir);
   const video = await probeVideo(opts.video);
   if (video.width !== run.video.width || video.height !== run.video.height) {
     throw new UserError(

@@ -13,7 +13,8 @@ import { UserError } from "../errors.ts";
 import { runStart } from "../run/read.ts";
 import { sql } from "../store/duckdb.ts";
 import { ensureWritableDir } from "../store/out-dir.ts";
-import { readRunSummary, tracksFile } from "./run-data.ts";
+import { readRun } from "../run/read.ts";
+import { tracksFile } from "./run-data.ts";
 
 export interface ExportCsvOptions {
   /** Footfall interval length, seconds. Default 60. */
@@ -35,7 +36,7 @@ const NOT_EVENTS = new Set(["tracks", "detections", "motion"]);
 export async function exportCsv(runDir: string, outDir: string, opts: ExportCsvOptions = {}): Promise<ExportCsvResult> {
   const interval = opts.intervalSeconds ?? EXPORT_DEFAULTS.intervalSeconds;
   if (!(interval > 0) || !Number.isFinite(interval)) throw new UserError(`interval must be a number of seconds > 0 (got ${interval})`);
-  const run = readRunSummary(runDir);
+  const run = readRun(runDir);
   tracksFile(runDir); // a run that did not finish: say so before opening anything
   const out = resolve(outDir);
   ensureWritableDir(out);

@@ -2,12 +2,13 @@
 // tracks.parquet, streamed frame by frame out of DuckDB so memory stays flat however long
 // the run. Every analysed frame is yielded, including frames where nobody was tracked (they
 // have no rows in tracks.parquet but still count as "0 people in view").
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../errors.ts";
-import type { RunSummary } from "../run/contract.ts";
-import { sqlString } from "../store/parquet-writer.ts";
+import { analysedFrameRange } from "../run/contract.ts";
+import { readRun } from "../run/read.ts";
+import { openDuckDb, sqlString } from "../store/duckdb.ts";
 
 export interface TrackBox {
   trackId: number;
@@ -26,39 +27,10 @@ export interface FrameTracks {
   boxes: TrackBox[];
 }
 
-export function readRunSummary(runDir: string): RunSummary {
-  const file = join(resolve(runDir), "run.json");
-  if (!existsSync(file)) throw new UserError(`${runDir}: no run.json there; run \`smw analyze VIDEO --out ${runDir}\` first`);
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as RunSummary;
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message}); re-run smw analyze into ${runDir}`);
-  }
-}
-
 export function tracksFile(runDir: string): string {
   const file = join(resolve(runDir), "tracks.parquet");
   if (!existsSync(file)) throw new UserError(`${runDir}: no tracks.parquet there; run \`smw analyze VIDEO --out ${runDir}\` first`);
   return file;
-}
-
-/** Opens an in-memory DuckDB, runs `fn`, always closes. */
-export async function withDuckDb<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  try {
-    return await fn(conn);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
-
-/** The source frames the run analysed: 0, stride, 2*stride, ... up to the last analysed frame. */
-export function analysedFrameRange(run: RunSummary): { stride: number; last: number } {
-  const stride = Math.max(1, run.options?.stride ?? 1);
-  const last = run.partial?.lastFrame ?? (run.framesAnalysed - 1) * stride;
-  return { stride, last: Math.max(last, (run.framesAnalysed - 1) * stride) };
 }
 
 /**
@@ -67,15 +39,15 @@ export function analysedFrameRange(run: RunSummary): { stride: number; last: num
  * clock the run used).
  */
 export async function* frameTracks(runDir: string, opts: { conn?: DuckDBConnection; table?: "tracks" | "detections" } = {}): AsyncGenerator<FrameTracks> {
-  const run = readRunSummary(runDir);
+  const run = readRun(runDir);
   const table = opts.table ?? "tracks";
   const file = table === "tracks" ? tracksFile(runDir) : join(resolve(runDir), "detections.parquet");
   if (!existsSync(file)) throw new UserError(`${runDir}: no ${table}.parquet there; run \`smw analyze VIDEO --out ${runDir}\` first`);
   const columns = table === "tracks" ? "track_id, x1, y1, x2, y2, interpolated" : "-1 AS track_id, x1, y1, x2, y2, false AS interpolated";
   const { stride, last } = analysedFrameRange(run);
   const fps = run.video.fps;
-  const own = opts.conn ? undefined : await DuckDBInstance.create(":memory:");
-  const conn = opts.conn ?? (await own!.connect());
+  const own = opts.conn ? undefined : await openDuckDb();
+  const conn = opts.conn ?? own!.conn;
   try {
     const result = await conn.stream(
       `SELECT frame, t_seconds, ${columns} FROM read_parquet(${sqlString(file)}) ORDER BY frame, track_id`,
@@ -114,9 +86,6 @@ export async function* frameTracks(runDir: string, opts: { conn?: DuckDBConnecti
     }
     yield* emitEmptyUpTo(last + 1);
   } finally {
-    if (own) {
-      conn.closeSync();
-      own.closeSync();
-    }
+    own?.close();
   }
 }

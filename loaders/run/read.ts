@@ -33,8 +33,8 @@ export function upgradeRun(raw: OlderRun): RunSummary {
 /** The run in `dir`; a missing or unreadable run.json is bad input naming the folder and the fix. */
 export function readRun(dir: string, opts: { tracks?: boolean } = {}): RunSummary {
   const file = join(resolve(dir), RUN_JSON);
-  if (!existsSync(file)) throw new UserError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
-  if (opts.tracks && !existsSync(join(dir, "tracks.parquet"))) throw new UserError(`${dir}: no tracks.parquet here; the run did not finish`);
+  if (!existsSync(file)) throw new UserError(`${dir}: no run.json there; run \`smw analyze VIDEO --out ${dir}\` first`);
+  if (opts.tracks && !existsSync(join(dir, "tracks.parquet"))) throw new UserError(`${dir}: no tracks.parquet there; the run did not finish, run \`smw analyze VIDEO --out ${dir}\` again`);
   try {
     return upgradeRun(JSON.parse(readFileSync(file, "utf8")));
   } catch (e) {

@@ -12,14 +12,11 @@
 import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+import { sqlString } from "./duckdb.ts";
 
 export type ColumnType = "INTEGER" | "DOUBLE" | "FLOAT" | "BOOLEAN" | "VARCHAR";
 export type Schema = readonly (readonly [name: string, type: ColumnType])[];
 export type Cell = number | boolean | string;
-
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
 
 function createTableSql(table: string, schema: Schema): string {
   return `CREATE OR REPLACE TABLE ${table} (${schema.map(([n, t]) => `"${n}" ${t}`).join(", ")})`;
