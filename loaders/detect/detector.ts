@@ -9,6 +9,7 @@ import { decodeNanodetLevel, decodeYolov8, newCandidates, type Candidates } from
 import { type ModelManifest, modelFile } from "./manifest.ts";
 import { nms } from "./nms.ts";
 import { toPlanarNormalised } from "./preprocess.ts";
+import { chooseSession, type SessionChoice, sessionOptions } from "./session-options.ts";
 
 export interface DetectorOptions {
   /** Model input [width, height]; sides must be multiples of the manifest's `multipleOf`. */
@@ -17,11 +18,11 @@ export interface DetectorOptions {
   classes?: string[];
   scoreThreshold?: number;
   iouThreshold?: number;
-  /** onnxruntime intra-op threads. With spinning off, 2 threads halve inference time on 2 cores (31 -> 17 ms at 384x288); spinning threads were 2x slower. */
+  /** onnxruntime intra-op threads; default per core count (session-options.ts). */
   threads?: number;
 }
 
-export const DETECTOR_DEFAULTS = { classes: ["person"], scoreThreshold: 0.45, iouThreshold: 0.5, threads: 2 };
+export const DETECTOR_DEFAULTS = { classes: ["person"], scoreThreshold: 0.45, iouThreshold: 0.5 };
 
 export class Detector {
   readonly inputWidth: number;
@@ -34,7 +35,13 @@ export class Detector {
   private readonly tensor: ort.Tensor;
   private candidates: Candidates = newCandidates();
 
-  private constructor(readonly manifest: ModelManifest, private readonly session: ort.InferenceSession, opts: DetectorOptions) {
+  private constructor(
+    readonly manifest: ModelManifest,
+    private readonly session: ort.InferenceSession,
+    /** How onnxruntime runs it (threads, spinning, optimisation). */
+    readonly sessionChoice: SessionChoice,
+    opts: DetectorOptions,
+  ) {
     const [w, h] = opts.inputSize;
     const k = manifest.input.multipleOf;
     if (w % k || h % k) throw new UserError(`input size ${w}x${h}: both sides must be multiples of ${k} for ${manifest.name}`);
@@ -58,22 +65,14 @@ export class Detector {
   static async load(manifest: ModelManifest, opts: DetectorOptions): Promise<Detector> {
     const file = modelFile(manifest);
     if (!existsSync(file)) throw new UserError(`${file}: model file missing; restore it with \`git checkout models/\` or rebuild it with \`npm run convert-model\``);
-    const threads = opts.threads ?? DETECTOR_DEFAULTS.threads;
+    const choice = chooseSession(opts.threads);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, {
-        executionProviders: ["cpu"],
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: "all",
-        // spinning threads fight ffmpeg and the event loop for 2 cores
-        extra: { session: { intra_op: { allow_spinning: "0" } } },
-      });
+      session = await ort.InferenceSession.create(file, sessionOptions(choice));
     } catch (e) {
       throw new UserError(`${file}: not a loadable ONNX model (${(e as Error).message.split("\n")[0]}); rebuild it with \`npm run convert-model\``);
     }
-    return new Detector(manifest, session, opts);
+    return new Detector(manifest, session, choice, opts);
   }
 
   /** `pixels`: the frame at the model input size, interleaved 3 channels in `order`. */
