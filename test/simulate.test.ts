@@ -10,23 +10,9 @@ import { join, resolve } from "node:path";
 import { videoBinaries, videoEnv } from "../loaders/video/binaries.ts";
 import { loadSprites } from "../loaders/simulate/sprites.ts";
 import { smw, tempDir } from "./helpers.ts";
+import { shortScenario } from "./simulate-fixtures.ts";
 
-const SCENARIOS = resolve(import.meta.dirname, "..", "data", "scenarios");
 const CLIPS = resolve(import.meta.dirname, "..", "data", "clips");
-
-/** The committed front scenario, shortened to `seconds` of one day at 12:00, with absolute paths so it can live in a temp folder. */
-export function shortScenario(dir: string, seconds: number, patch: Record<string, unknown> = {}): string {
-  const s = JSON.parse(readFileSync(join(SCENARIOS, "front.json"), "utf8"));
-  s.camera = join(SCENARIOS, s.camera);
-  s.background = join(CLIPS, "tud-stadtmitte.mp4");
-  s.people = [join(CLIPS, "tud-stadtmitte.mp4"), join(CLIPS, "tud-campus.mp4")];
-  s.clock = { start: "2024-05-07", days: 1, open: [11.95, 11.95 + seconds / 3600], fps: 3, segmentMinutes: seconds / 60 };
-  s.interventions = [];
-  Object.assign(s, patch);
-  const file = join(dir, "scenario.json");
-  writeFileSync(file, JSON.stringify(s, null, 2));
-  return file;
-}
 
 function badScenario(mutate: (s: Record<string, any>) => void): string {
   const dir = tempDir("smw-sim-bad-");
