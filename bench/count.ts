@@ -8,7 +8,7 @@
 // The mall data is research-use only: it is read in place, never copied into the project.
 // Detections are cached per input size in the temp folder (see loaders/count/evidence-cache.ts),
 // so a second run takes seconds.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DETECTOR_DEFAULTS } from "../loaders/detect/detector.ts";
 import { chooseInputSize, loadManifest } from "../loaders/detect/manifest.ts";
@@ -22,7 +22,7 @@ import { choose, evidenceFeatures, headsInRoi } from "../loaders/count/sweep.ts"
 import { STATIC_DEFAULTS } from "../loaders/count/static-filter.ts";
 import { windowCountInterval } from "../loaders/count/uncertainty.ts";
 import { probeVideo } from "../loaders/video/probe.ts";
-import { tempDir } from "../test/helpers.ts";
+import { tmpdir } from "node:os";
 
 const MALL = join(import.meta.dirname, "..", "..", "shared", "footage", "mall");
 const VIDEO = join(MALL, "mall_dev.mp4");
@@ -31,6 +31,7 @@ if (!existsSync(VIDEO)) {
   process.exit(0);
 }
 const threads = Number(process.env.BENCH_THREADS ?? 2);
+const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 const say = (m: string) => process.stderr.write(`bench:count: ${m}\n`);
 
 const video = await probeVideo(VIDEO);

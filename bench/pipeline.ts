@@ -2,9 +2,8 @@
 // ../shared/footage (when present), median of several runs, with peak RSS and CPU use.
 import { execFileSync } from "node:child_process";
 import { videoBinaries } from "../loaders/video/binaries.ts";
-import { tempDir } from "../test/helpers.ts";
-import { existsSync } from "node:fs";
-import { cpus } from "node:os";
+import { existsSync, mkdtempSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 
 const SHARED = join(import.meta.dirname, "..", "..", "shared", "footage");
@@ -53,7 +52,7 @@ console.log("decode fps counts only time the pipeline waited for ffmpeg (decodin
 // same RSS (frames stream, rows leave in Parquet chunks).
 if (process.env.BENCH_LENGTHS !== "0") {
   const src = clips[0];
-  const dir = tempDir("smw-bench-loop-");
+  const dir = mkdtempSync(join(tmpdir(), "smw-bench-loop-"));
   const lengths = [1, 10];
   console.log(`\npeak RSS against video length (${src.name} looped, stride 1, one run each):`);
   for (const minutes of lengths) {

@@ -2,11 +2,11 @@
 // the process's resident memory when the analysis passes 10 minutes of video and at 60: the
 // two must match (frames stream, rows leave in chunks), or something grows with video length.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeVideo } from "../loaders/pipeline/analyze.ts";
 import { videoBinaries } from "../loaders/video/binaries.ts";
-import { tempDir } from "../test/helpers.ts";
 
 const SOURCE = join(import.meta.dirname, "..", "..", "shared", "footage", "opencv", "vtest.avi");
 const minutes = Number(process.env.SOAK_MINUTES ?? 60);
@@ -15,7 +15,7 @@ if (!existsSync(SOURCE)) {
   console.log(`no soak footage at ${SOURCE}; nothing to measure`);
   process.exit(0);
 }
-const dir = tempDir("smw-soak-");
+const dir = mkdtempSync(join(tmpdir(), "smw-soak-"));
 const looped = join(dir, `vtest-${minutes}min.avi`);
 execFileSync(videoBinaries().ffmpeg, ["-v", "error", "-stream_loop", "-1", "-i", SOURCE, "-t", String(minutes * 60), "-c", "copy", "-y", looped]);
 

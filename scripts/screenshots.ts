@@ -7,9 +7,9 @@
 // printed, and make the script fail, so a broken page never ends up in the docs.
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isLocal, launchChromium } from "../test/browser/chromium.ts";
-import { DIST, REPO_ROOT, serveDist } from "../test/browser/serve-dist.ts";
-import { openPage } from "../test/browser/page.ts";
+import { isLocal, launchChromium } from "./browser/chromium.ts";
+import { DIST, REPO_ROOT, serveDist } from "./browser/serve-dist.ts";
+import { openPage } from "./browser/page.ts";
 
 /** Page path -> file name. Add a line here when a page is added. */
 export const SHOTS: Record<string, string> = {

@@ -7,9 +7,9 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { parseLabels } from "../loaders/count/labels.ts";
 import { ensureBuilt } from "./browser/build.ts";
-import { launchChromium } from "./browser/chromium.ts";
-import { openPage } from "./browser/page.ts";
-import { serveDist, type DistServer } from "./browser/serve-dist.ts";
+import { launchChromium } from "../scripts/browser/chromium.ts";
+import { openPage } from "../scripts/browser/page.ts";
+import { serveDist, type DistServer } from "../scripts/browser/serve-dist.ts";
 
 const buildError = ensureBuilt();
 let server: DistServer;

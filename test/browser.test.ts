@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "./browser/chromium.ts";
+import { launchChromium } from "../scripts/browser/chromium.ts";
 import { ensureBuilt } from "./browser/build.ts";
-import { openPage } from "./browser/page.ts";
-import { DIST, distPages, serveDist, type DistServer } from "./browser/serve-dist.ts";
+import { openPage } from "../scripts/browser/page.ts";
+import { DIST, distPages, serveDist, type DistServer } from "../scripts/browser/serve-dist.ts";
 import { syntheticDay } from "./browser/synthetic.ts";
 import { PublishError, publishSite } from "../loaders/site/publish.ts";
 

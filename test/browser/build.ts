@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DIST, REPO_ROOT } from "./serve-dist.ts";
+import { DIST, REPO_ROOT } from "../../scripts/browser/serve-dist.ts";
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

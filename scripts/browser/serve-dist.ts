@@ -1,5 +1,5 @@
 // A tiny static server for the built site (dist/) on 127.0.0.1 and an ephemeral port, with
-// Framework's clean URLs (/foo -> foo.html, /dir/ -> dir/index.html). Test use only.
+// Framework's clean URLs (/foo -> foo.html, /dir/ -> dir/index.html). Used by the browser tests and `npm run screenshots`.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
