@@ -1,7 +1,7 @@
 // The pipeline's hook for counting: one object per run that, frame by frame, flags static
 // boxes (StaticFilter), counts the boxes that count (score, region, not static) and keeps the
 // frame's foreground share; at the end it applies the camera's count model and smoothing, and
-// names the static tracks. See loaders/count/README.md for the wiring in analyze.ts.
+// names the static tracks. loaders/pipeline/counting-stage.ts wires it into the pipeline (see README.md here).
 import type { Detections, TrackRow } from "../types.ts";
 import { countBoxes, MovingAverage, predictCount, UNCALIBRATED, type CountCalibration, type CountModel, type ResidualStats } from "./model.ts";
 import type { RoiMask } from "./roi.ts";
