@@ -239,8 +239,3 @@ async function createViews(a: Analytics): Promise<void> {
   await conn.run(`CREATE VIEW footfall_minute AS SELECT * FROM footfall('1 minute')`);
   await conn.run(`CREATE VIEW footfall_hour AS SELECT * FROM footfall('1 hour')`);
 }
-
-// TEMPORARY (until compare.ts's import lines are committed): names compare.ts took from here.
-export { dwellGrid } from "./metrics.ts";
-export { windowWhere, type Window } from "./queries.ts";
-export { query } from "../store/duckdb.ts";
