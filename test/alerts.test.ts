@@ -6,8 +6,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
-import { AlertEvaluator, parseAlertRules, runAlerts, type AlertRule } from "../loaders/ops/alerts.ts";
-import type { FrameTracks } from "../loaders/ops/run-data.ts";
+import { AlertEvaluator, parseAlertRules, runAlerts, type AlertRule, type FrameFeet } from "../loaders/ops/alerts.ts";
 import { withDuckDb } from "../loaders/store/duckdb.ts";
 import { UserError } from "../loaders/errors.ts";
 import { smw, tempDir } from "./helpers.ts";
@@ -149,7 +148,7 @@ test("failed deliveries are reported, not thrown, and the alert is still recorde
 });
 
 test("episode logic: forSeconds 0 fires on the first frame, a dip below minPeople starts a new episode", () => {
-  const f = (frame: number, n: number): FrameTracks => ({ frame, t: frame / 10, boxes: Array.from({ length: n }, (_, i) => ({ trackId: i, x1: 0, y1: 0, x2: 10, y2: 10, interpolated: false })) });
+  const f = (frame: number, n: number): FrameFeet => ({ frame, t: frame / 10, feet: Array.from({ length: n }, (): [number, number] => [5, 10]) });
   const ev = new AlertEvaluator([
     { name: "now", minPeople: 2, forSeconds: 0 },
     { name: "held", minPeople: 2, forSeconds: 0.3 },

@@ -1,5 +1,7 @@
 // Occupancy alerts over a run's tracks: a rule fires once per episode when at least
-// `minPeople` are in view (or stand inside its zone) for `forSeconds` without a break.
+// `minPeople` are in view (or stand inside its zone) for `forSeconds` without a break. People in
+// view are the analytics engine's: its analysed frames, clock and foot points, as smw report and
+// the pages count them.
 // Each firing is POSTed as JSON to the rule's webhook and/or e-mailed through its SMTP
 // server, and every firing is written to alerts.parquet (t_seconds, rule, people, fired_at).
 import { readFileSync, renameSync } from "node:fs";
@@ -9,9 +11,8 @@ import { z } from "zod";
 import { UserError } from "../errors.ts";
 import { readRun } from "../run/read.ts";
 import { sqlString, withDuckDb } from "../store/duckdb.ts";
-import { footOf } from "../geometry/box.ts";
+import { openAnalytics } from "../analytics/views.ts";
 import { pointInPolygon, type Point } from "../geometry/plane.ts";
-import { frameTracks, type FrameTracks } from "./run-data.ts";
 
 const point = z.tuple([z.number(), z.number()]);
 
@@ -115,13 +116,41 @@ export function loadAlertRules(file: string): AlertRule[] {
   return parseAlertRules(json, file);
 }
 
+/** One analysed frame: when, and where each person in view stood (foot points, source pixels). */
+export interface FrameFeet {
+  frame: number;
+  t: number;
+  feet: Point[];
+}
+
 /** People a rule counts in one frame: everyone in view, or the foot points inside its zone. */
-export function countFor(rule: Pick<AlertRule, "zone">, f: FrameTracks): number {
-  if (!rule.zone) return f.boxes.length;
-  const zone: readonly Point[] = rule.zone;
-  let n = 0;
-  for (const b of f.boxes) if (pointInPolygon(...footOf(b), zone)) n++;
-  return n;
+export function countFor(rule: Pick<AlertRule, "zone">, f: FrameFeet): number {
+  const zone = rule.zone;
+  return zone ? f.feet.filter(([x, y]) => pointInPolygon(x, y, zone)).length : f.feet.length;
+}
+
+/** Every analysed frame of a run (nobody in view included), in order, from the engine's frames and tracks views. */
+export async function* framesInView(runDir: string): AsyncGenerator<FrameFeet> {
+  const a = await openAnalytics({ runs: [{ dir: runDir }] });
+  try {
+    const result = await a.conn.stream(`SELECT f.frame, f.t_seconds, t.foot_x, t.foot_y
+      FROM frames f LEFT JOIN tracks t USING (segment, frame) ORDER BY f.frame, t.track_id`);
+    let current: FrameFeet | undefined;
+    for await (const chunk of result) {
+      const [frames, ts, xs, ys] = chunk.getColumns();
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const frame = Number(frames[i]);
+        if (current?.frame !== frame) {
+          if (current) yield current;
+          current = { frame, t: Number(ts[i]), feet: [] };
+        }
+        if (xs[i] != null) current.feet.push([Number(xs[i]), Number(ys[i])]);
+      }
+    }
+    if (current) yield current;
+  } finally {
+    a.close();
+  }
 }
 
 /**
@@ -136,7 +165,7 @@ export class AlertEvaluator {
     this.state = rules.map(() => ({ since: null, fired: false }));
   }
 
-  push(f: FrameTracks): Alert[] {
+  push(f: FrameFeet): Alert[] {
     const out: Alert[] = [];
     this.rules.forEach((rule, i) => {
       const s = this.state[i];
@@ -165,7 +194,7 @@ export async function runAlerts(opts: RunAlertsOptions): Promise<AlertsResult> {
   const evaluator = new AlertEvaluator(rules, opts.now);
   const alerts: Alert[] = [];
   let frames = 0;
-  for await (const f of frameTracks(opts.runDir)) {
+  for await (const f of framesInView(opts.runDir)) {
     alerts.push(...evaluator.push(f));
     frames++;
   }
