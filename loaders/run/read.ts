@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { segmentStart, type CameraConfig } from "../config/camera.ts";
 import { UserError } from "../errors.ts";
 import { sql, withDuckDb } from "../store/duckdb.ts";
-import { RUN_JSON, type RunSummary } from "./contract.ts";
+import { RUN_JSON, runStride, type RunSummary } from "./contract.ts";
 import { runThresholds } from "./thresholds.ts";
 
 /** run.json as files before the current contract wrote it: thresholds under other names (model.scoreThreshold, counting.scoreThreshold). */
@@ -17,7 +17,7 @@ type OlderRun = Partial<RunSummary> & {
 /** An older run.json in the current shape (the fields it lacks derived the way its writer did). */
 export function upgradeRun(raw: OlderRun): RunSummary {
   const run = raw as RunSummary;
-  const stride = Math.max(1, Math.floor(raw.options?.stride || 1));
+  const stride = runStride(raw as RunSummary);
   const upgraded = {
     ...run,
     options: { ...run.options, stride },

@@ -18,9 +18,9 @@ const run = await openRun();
 const { video, framesAnalysed, counting } = run.info;
 const hasCounts = (await run.rows(`SELECT 1 FROM duckdb_views() WHERE view_name = 'counts'`)).length > 0;
 const stride = runStride(run.info);
-const [{ last }] = (await run.rows(`
+const [{ last }] = await run.rows<{ last: number }>(`
   SELECT greatest(${video.frameCount - 1}, coalesce((SELECT max(frame) FROM tracks), 0),
-    coalesce((SELECT max(frame) FROM detections), 0))::INTEGER AS last`)) as { last: number }[];
+    coalesce((SELECT max(frame) FROM detections), 0))::INTEGER AS last`);
 const bin = stride * Math.max(1, Math.ceil(Math.max(framesAnalysed, (last + 1) / stride) / MAX_BINS));
 const series = await run.columns(`
   WITH frames AS (SELECT unnest(generate_series(0, ${last}, ${stride})) AS frame),

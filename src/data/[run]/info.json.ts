@@ -13,9 +13,9 @@ if (which === "b" && !hasRunB()) {
   const r = await openRunAnalytics(which);
   const { info } = r;
   const events = await customerEvents(r);
-  const [counts] = (await r.a.conn.runAndReadAll(`
+  const [counts] = await r.a.rows(`
     SELECT count(DISTINCT uid)::INTEGER AS tracks, count(*)::INTEGER AS points,
-      (count(DISTINCT uid) FILTER (NOT staff))::INTEGER AS customers FROM tracks`)).getRowObjectsJS();
+      (count(DISTINCT uid) FILTER (NOT staff))::INTEGER AS customers FROM tracks`);
   r.close();
   await emitJson({
     which,
