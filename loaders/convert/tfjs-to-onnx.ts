@@ -18,7 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { DEFAULT_MANIFEST, loadManifest } from "../detect/manifest.ts";
+import { FLOAT_MANIFEST, loadManifest } from "../detect/manifest.ts";
 import { type RangesFile, bundledClips, measureRanges, quantiseWithRanges } from "./int8.ts";
 import { Lowering, lowerNode } from "./lower.ts";
 import { NCHW_TO_NHWC, type OnnxGraph, type ValueInfo, ints } from "./onnx-ir.ts";
@@ -204,7 +204,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (argv.includes("--calibrate") || !existsSync(rangesPath)) {
     // Calibration frames are normalised as the float model's manifest says.
-    const measured = await measureRanges(graph, bundledClips(), loadManifest(DEFAULT_MANIFEST).input);
+    const measured = await measureRanges(graph, bundledClips(), loadManifest(FLOAT_MANIFEST).input);
     writeFileSync(rangesPath, `${JSON.stringify(measured, null, 2)}\n`);
     console.log(`  -> ${rangesPath}: ${Object.keys(measured.ranges).length} activation ranges, ${measured.calibration}`);
   }

@@ -43,7 +43,14 @@ export interface ModelManifest {
   path: string;
 }
 
-export const DEFAULT_MANIFEST = resolve(dirname(new URL(import.meta.url).pathname), "../../models/nanodet.json");
+const MODELS = resolve(dirname(new URL(import.meta.url).pathname), "../../models");
+/**
+ * The default detector: NanoDet quantised to int8, which runs in half the time of the float
+ * model with the same precision/recall and counts (README "The bundled detector").
+ */
+export const DEFAULT_MANIFEST = resolve(MODELS, "nanodet-int8.json");
+/** The float model the int8 one is made from. */
+export const FLOAT_MANIFEST = resolve(MODELS, "nanodet.json");
 
 export function loadManifest(path = DEFAULT_MANIFEST): ModelManifest {
   if (!existsSync(path)) throw new UserError(`${path}: model manifest not found; pass --model models/<name>.json or restore models/ from git`);
