@@ -57,6 +57,7 @@ Examples:
             mot: o.mot, stride: o.stride, model: o.model, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
             repair: o.repair, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
             onProgress: (p) => progress.update(p),
+            onWarning: (m) => process.stderr.write(`smw: ${m}\n`),
           });
         } finally {
           progress.stop();

@@ -62,6 +62,8 @@ export interface AnalyzeOptions extends AnalysisSettings {
    */
   calibration?: LoadedCalibration;
   onProgress?: (p: Progress) => void;
+  /** Things worth telling the user that do not stop the analysis (the pipeline itself prints nothing). */
+  onWarning?: (message: string) => void;
   /** Stops at the next frame boundary, commits what was analysed as a checkpoint (resumable with `resume`) and rejects with AnalysisAborted. */
   signal?: AbortSignal;
 }
@@ -130,7 +132,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       classes: p.classes, calibration: calibration?.calibration ?? null, roi: calibration?.roiPath ?? null,
     });
     const previous = opts.resume ? readCheckpoint(partsDir) : undefined;
-    if (opts.resume && !previous) process.stderr.write(`smw: ${out}: nothing to resume, starting from the first frame\n`);
+    if (opts.resume && !previous) opts.onWarning?.(`${out}: nothing to resume, starting from the first frame`);
     if (previous && previous.identity !== identity) {
       throw new UserError(`${out}: the unfinished run there used another video or other options; rerun without --resume to start over, or use the same options`);
     }

@@ -37,6 +37,8 @@ export interface SegmentJob extends AnalysisSettings {
    */
   segment?: { name?: string; start?: Date | null };
   onProgress?: (p: Progress) => void;
+  /** Things worth telling the user that do not stop the job (e.g. `resume` found no checkpoint). */
+  onWarning?: (message: string) => void;
   /** Stops at the next frame boundary leaving a checkpoint; the same job with `resume: true` continues. */
   signal?: AbortSignal;
 }
