@@ -2,9 +2,9 @@
 // buffers that come back when ffmpeg has taken them, so the renderer never waits on a copy and
 // never overwrites a frame still queued. The file is written under a temporary name and renamed
 // when ffmpeg is done: a folder of footage never holds half a segment.
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { renameSync, rmSync } from "node:fs";
-import { videoBinaries, videoEnv } from "../video/binaries.ts";
+import { lastErrorLine, spawnVideoTool, stderrTail } from "../video/ffmpeg.ts";
 
 export interface EncoderOptions {
   width: number;
@@ -16,29 +16,28 @@ export interface EncoderOptions {
 }
 
 export class SegmentEncoder {
-  private readonly proc;
+  private readonly proc: ChildProcess;
   private readonly free: Uint8Array[];
   private waiting?: () => void;
   private readonly done: Promise<void>;
   private readonly tmp: string;
-  private stderr = "";
 
   constructor(readonly out: string, readonly o: EncoderOptions) {
     this.tmp = `${out}.part`;
     const args = [
-      "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+      "-nostdin", "-loglevel", "error", "-y",
       "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${o.width}x${o.height}`, "-r", String(o.fps), "-i", "pipe:0",
       // threads fixed: x264's output depends on its thread count, and a seed must give the same video on any machine
       "-c:v", "libx264", "-preset", o.preset ?? "veryfast", "-crf", String(o.crf ?? 20), "-threads", "2",
       "-pix_fmt", "yuv420p", "-metadata", "comment=rendered by smw simulate (not real footage)", "-f", "mp4", this.tmp,
     ];
-    this.proc = spawn(videoBinaries().ffmpeg, args, { stdio: ["pipe", "ignore", "pipe"], env: videoEnv() });
-    this.proc.stderr.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    this.proc.stdin.on("error", () => {}); // a dead ffmpeg is reported by `close`
+    this.proc = spawnVideoTool(args, { stdio: ["pipe", "ignore", "pipe"] });
+    const tail = stderrTail(this.proc);
+    this.proc.stdin!.on("error", () => {}); // a dead ffmpeg is reported by `close`
     this.free = Array.from({ length: 4 }, () => new Uint8Array(o.width * o.height * 3));
     this.done = new Promise((resolve, reject) => {
       this.proc.on("error", reject);
-      this.proc.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg could not encode ${out}: ${this.stderr.trim().split("\n").at(-1) ?? `exit ${code}`}`))));
+      this.proc.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg could not encode ${out}: ${lastErrorLine(tail) ?? `exit ${code}`}`))));
     });
   }
 
@@ -50,7 +49,7 @@ export class SegmentEncoder {
 
   /** Hands a drawn frame (from `frame()`) to ffmpeg. */
   write(buf: Uint8Array): void {
-    this.proc.stdin.write(buf, () => {
+    this.proc.stdin!.write(buf, () => {
       this.free.push(buf);
       const w = this.waiting;
       this.waiting = undefined;
@@ -59,7 +58,7 @@ export class SegmentEncoder {
   }
 
   async close(): Promise<void> {
-    this.proc.stdin.end();
+    this.proc.stdin!.end();
     try {
       await this.done;
     } catch (e) {
