@@ -6,6 +6,7 @@
 // - a window change reaches every view of the Dwell and Trajectories pages fast with a
 //   synthetic day of 1M track points served in place of the demo run's files (figures printed).
 // Builds dist/ first when it is missing or stale (see test/browser/build.ts).
+import { quantile } from "d3";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -231,6 +232,9 @@ test("the compare page shows both maps, their difference and a zone table with i
     const header = await page.locator("#zone-table thead").textContent();
     assert.match(header ?? "", /95% interval/);
     assert.ok((await page.locator("#zone-table tbody tr").count()) >= 2, "zone table has no zone rows");
+    // the demo's zones see a handful of visits: no interval, and the page says why instead of a zero-width one
+    assert.ok((await page.locator("#zone-table td.smw-ci").allTextContents()).includes("too few people to tell"), "no 'too few people' cell");
+    assert.match((await page.locator("#summary").textContent()) ?? "", /Too few people in the windows to tell/);
     // moving window B redraws map B only
     await page.locator(".smw-timeline").nth(1).scrollIntoViewIfNeeded();
     const overlay = await page.locator(".smw-timeline .smw-brush .overlay").nth(1).boundingBox();
@@ -315,10 +319,7 @@ async function measureWindowChanges(page: Page, views: string[], windows: [numbe
   return page.evaluate(`(${MEASURE})(${JSON.stringify({ views, windows })})`) as Promise<Timing[]>;
 }
 
-const quantileOf = (values: number[], q: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
+const quantileOf = (values: number[], q: number) => quantile(values, q) ?? NaN;
 
 async function syntheticContext(): Promise<{ context: BrowserContext; day: ReturnType<typeof syntheticDay> }> {
   const day = syntheticDay({ pointCount: 1_000_000 });
