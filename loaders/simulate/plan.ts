@@ -10,7 +10,14 @@ import { nearestOnPolyline, PathBuilder, pointAtMetres, type HeightModel, type P
 type Pt = readonly [number, number];
 
 export interface Stop { zone: string; arrive: number; leave: number }
-export interface QueueVisit { join: number; serviceStart: number | null; serviceEnd: number | null; abandoned: boolean }
+export interface QueueVisit {
+  /** Reached the line; left it (to the till, or giving up); served from/to (null when they gave up). */
+  join: number;
+  left: number;
+  serviceStart: number | null;
+  serviceEnd: number | null;
+  abandoned: boolean;
+}
 
 export interface Agent {
   /** 1-based within the day; the MOT track id in every segment of the day. */
@@ -170,7 +177,9 @@ function serveQueue(ctx: DayContext, rng: Random, pending: Pending[]): Agent[] {
       continue;
     }
     let k = ahead.length;
-    const join = b.walkTo(...slot(k)).now;
+    // joining is reaching the till's spot on the route: the order people are served in
+    const join = b.now;
+    b.walkTo(...slot(k));
     const patience = q.patienceSeconds ? drawDuration(rng, q.patienceSeconds) : Infinity;
     const lastAhead = Math.max(-Infinity, ...ahead.map((j) => j.leave));
     const service = drawDuration(rng, q.serviceSeconds);
@@ -184,13 +193,13 @@ function serveQueue(ctx: DayContext, rng: Random, pending: Pending[]): Agent[] {
     if (giveUp < Infinity) {
       b.waitUntil(giveUp);
       joined.push({ leave: giveUp });
-      agent.queue = { join, serviceStart: null, serviceEnd: null, abandoned: true };
+      agent.queue = { join, left: giveUp, serviceStart: null, serviceEnd: null, abandoned: true };
     } else {
       const go = b.waitUntil(serverFree).now;
       joined.push({ leave: go });
       const start = b.walkTo(q.line[0][0], q.line[0][1]).now;
       serverFree = b.wait(service).now;
-      agent.queue = { join, serviceStart: start, serviceEnd: serverFree, abandoned: false };
+      agent.queue = { join, left: go, serviceStart: start, serviceEnd: serverFree, abandoned: false };
       agent.stops.push({ zone: q.till, arrive: start, leave: serverFree });
     }
     b.walkTo(...p.tillPoint);

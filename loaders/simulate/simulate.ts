@@ -170,7 +170,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
         const recorded = slots.some((x) => a.queue!.join >= x.start && a.queue!.join < x.start + x.frames / fps);
         const wait = a.queue.serviceStart === null ? null : a.queue.serviceStart - a.queue.join;
         const at = (sec: number | null) => (sec === null ? null : localIso(sec));
-        tables.queue.push([d.date, a.id, at(a.queue.join), at(a.queue.serviceStart), at(a.queue.serviceEnd), wait, a.queue.abandoned, recorded]);
+        tables.queue.push([d.date, a.id, at(a.queue.join), at(a.queue.left), at(a.queue.serviceStart), at(a.queue.serviceEnd), wait, a.queue.abandoned, recorded]);
         if (recorded) truth.queue.push({ ...when(a.queue.join), wait, abandoned: a.queue.abandoned });
       }
       log(`day ${d.day} (${d.date}): ${agents.filter((a) => !a.staff).length} customers, ${agents.filter((a) => a.staff).length} staff, ${slots.length} segments`);

@@ -86,7 +86,7 @@ export class TruthWriter {
     await this.table(join(dir, "counts.parquet"), "segment VARCHAR, frame INTEGER, t_seconds DOUBLE, ts VARCHAR, people INTEGER, customers INTEGER", t.counts);
     await this.table(join(dir, "events.parquet"), "segment VARCHAR, track_id INTEGER, frame INTEGER, t_seconds DOUBLE, ts VARCHAR, line VARCHAR, direction VARCHAR, staff BOOLEAN", t.events);
     await this.table(join(dir, "zone_visits.parquet"), "segment VARCHAR, track_id INTEGER, zone VARCHAR, kind VARCHAR, enter_t DOUBLE, exit_t DOUBLE, dwell_seconds DOUBLE, staff BOOLEAN", t.visits);
-    await this.table(join(dir, "queue.parquet"), "date VARCHAR, person INTEGER, joined VARCHAR, service_start VARCHAR, service_end VARCHAR, wait_seconds DOUBLE, abandoned BOOLEAN, recorded BOOLEAN", t.queue);
+    await this.table(join(dir, "queue.parquet"), "date VARCHAR, person INTEGER, joined VARCHAR, left_line VARCHAR, service_start VARCHAR, service_end VARCHAR, wait_seconds DOUBLE, abandoned BOOLEAN, recorded BOOLEAN", t.queue);
   }
 
   close(): void {
