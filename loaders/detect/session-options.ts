@@ -2,13 +2,15 @@
 // optimisation, chosen per core count from measurements (README "The bundled detector";
 // `npm run bench:detector` prints the probe for the machine it runs on).
 //
-// Measured on 2 cores (AMD EPYC, shared), float and int8 NanoDet at 384x288 and 768x576:
-// - spinning pool threads busy-wait between ops; ffmpeg's decoder and the JS loop share the
-//   same cores, and with spinning on the detector ran up to 2x slower than with 1 thread. Off.
-// - optimisation "all" (adds onnxruntime's NCHWc layouts) was fastest for float and no slower
-//   for int8; "basic" leaves int8 unfused (DQ -> Conv -> Q stays three float ops): 3x slower.
-// - 2 threads beat 1 by 10-40% (float) and 0-15% (int8) with the detector alone, and the
-//   pipeline's frames/s followed.
+// Measured on 2 cores (AMD EPYC, shared with other work), float and int8 NanoDet at 384x288 and
+// 768x576, the ways taking turns in one process (probeSessions below):
+// - spinning pool threads busy-wait between ops. With spinning on, session.run was slower in 9
+//   of 12 paired probes (up to 1.9x). In the pipeline ffmpeg's decoder and the JS loop want the
+//   same cores, so: off.
+// - optimisation "basic" leaves the int8 graph unfused (DQ -> Conv -> Q stays three float ops):
+//   2-5x slower. "all" (adds NCHWc layouts) beat "extended" in 8 of 12 probes.
+// - 2 threads against 1, whole pipeline on vtest (int8, 384x288, 3 pairs): 0.72x the wall time
+//   for the same CPU time.
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 
