@@ -10,16 +10,10 @@ import { lineCrossings, type CrossingEvent } from "../analytics/line-crossings.t
 import { zoneVisits, type ZoneVisit } from "../analytics/zones.ts";
 import type { TrueBox } from "./render.ts";
 
-export interface TruthRow {
+/** A true box of one frame, clipped to the picture (`visibility` is that of the whole box). */
+export interface TruthRow extends TrueBox {
   /** 0-based frame of the segment. */
   frame: number;
-  id: number;
-  staff: boolean;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  visibility: number;
 }
 
 /** Least share of a person's box inside the picture for them to count as in view. */
