@@ -1,5 +1,5 @@
-// The README's picture of rendered footage: the busiest frame of a segment with its true boxes
-// (green, with the person's id) and what the detector found (red).
+// The README's picture of rendered footage: the frame of a segment with the most people in clear
+// view, with its true boxes (green, with the person's id) and what the detector found (red).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -10,7 +10,7 @@ import { FrameStream } from "../loaders/video/frames.ts";
 export async function truthPicture(video: string, gtFile: string, runDir: string, out: string, threshold = 0.45): Promise<number> {
   const rows = readFileSync(gtFile, "utf8").trim().split("\n").map((l) => l.split(",").map(Number));
   const perFrame = new Map<number, number>();
-  for (const r of rows) perFrame.set(r[0] - 1, (perFrame.get(r[0] - 1) ?? 0) + 1);
+  for (const r of rows) perFrame.set(r[0] - 1, (perFrame.get(r[0] - 1) ?? 0) + (r[8] >= 0.9 ? 1 : -1));
   const frame = [...perFrame.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
   const [W, H] = [640, 480];
   let pixels: Uint8Array | undefined;
