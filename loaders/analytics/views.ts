@@ -65,7 +65,7 @@ export interface AnalyticsSources {
   /**
    * tracks.parquet files, their run directories, or globs of either, e.g. a segments dataset
    * `data/segments/camera=front/date=*\/*\/tracks.parquet`. Each match's run.json gives its start
-   * (`runStartOf`); name collisions between segments get a -2, -3 suffix.
+   * (`runStart`); name collisions between segments get a -2, -3 suffix.
    */
   tracks?: string[];
   config?: CameraConfig;

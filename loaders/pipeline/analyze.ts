@@ -12,7 +12,7 @@ import { checkMotWritable, writeMotFromParquet } from "../eval/mot-text.ts";
 import type { Progress, RunSummary, StageTimings, Thresholds } from "../run/contract.ts";
 import { writeRun } from "../run/read.ts";
 import { runThresholds } from "../run/thresholds.ts";
-import { openDuckDb, query, sqlString } from "../store/duckdb.ts";
+import { openDuckDb, query, sqlString, type DuckSession } from "../store/duckdb.ts";
 import { ensureWritableDir } from "../store/out-dir.ts";
 import type { TrackerName } from "../track/index.ts";
 import { FrameStream, type StreamEnd } from "../video/frames.ts";
@@ -76,7 +76,6 @@ export interface SegmentInfo {
   timezone: string;
 }
 
-
 /** Analysed frames between commits: at most this much work is redone after a crash. */
 export const CHUNK_FRAMES = 500;
 
@@ -122,8 +121,9 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   const detect = await DetectStage.load(p.manifest, { inputSize: p.inputSize, thresholds, classes: p.classes, threads: opts.threads, source: video });
   const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, count: 0, write: 0, total: 0 };
   const releaseLock = lockRun(out);
-  const session = await openDuckDb();
+  let session: DuckSession | undefined;
   try {
+    session = await openDuckDb();
     const { conn } = session;
     const partsDir = join(out, ".parts");
     const calibration = opts.calibration;
@@ -241,7 +241,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     writeRun(out, summary);
     return summary;
   } finally {
-    session.close();
+    session?.close();
     releaseLock();
   }
 }
