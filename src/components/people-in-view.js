@@ -70,7 +70,8 @@ const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 /**
  * A per-bin mean column of data/people-in-view.json ("customers", "counted") summed over the
  * window's analysed frames, and how many: the bins that start in [t0, t1), each its mean times
- * its frames. The engine windows frames the same way (test/pages-engine.test.ts).
+ * its frames. With one frame per bin (runs of up to 1,500 analysed frames) that is the engine's
+ * windowing exactly (test/pages-engine.test.ts); coarser bins cut the window to whole bins.
  */
 export function windowSum(series, column, {t0, t1}) {
   const {t, countedFrames} = series;
