@@ -99,3 +99,23 @@ test("true boxes sit on rendered people; outside them the frame is the plate", a
   assert.ok(meanOut < 6, `outside every true box the video is the plate up to codec noise (mean |diff| ${meanOut.toFixed(2)} over 3 channels)`);
   assert.ok(meanIn > 40, `inside true boxes the picture differs from the plate: someone is there (mean |diff| ${meanIn.toFixed(1)})`);
 });
+
+test("clock.size scales the video, its true boxes and the camera config together", () => {
+  const dir = tempDir("smw-sim-size-");
+  const full = shortScenario(dir, 6);
+  const half = join(dir, "half.json");
+  const s = JSON.parse(readFileSync(full, "utf8"));
+  s.clock.size = [320, 240];
+  writeFileSync(half, JSON.stringify(s));
+  for (const [file, out] of [[full, "a"], [half, "b"]]) assert.equal(smw(["simulate", file, "--out", join(dir, out), "--quiet"]).code, 0);
+  const gt = (out: string) => readdirSync(join(dir, out, "front")).filter((f) => f.endsWith(".gt.txt")).map((f) => readFileSync(join(dir, out, "front", f), "utf8"))[0];
+  const rows = (text: string) => text.trim().split("\n").map((l) => l.split(",").map(Number));
+  const [a, b] = [rows(gt("a")), rows(gt("b"))];
+  assert.equal(a.length, b.length);
+  a.forEach((r, i) => [2, 3, 4, 5].forEach((c) => assert.ok(Math.abs(b[i][c] - r[c] / 2) <= 0.02, `row ${i} column ${c}: ${b[i][c]} vs ${r[c]} / 2`)));
+  const cam = (out: string) => JSON.parse(readFileSync(join(dir, out, "front", "camera.json"), "utf8"));
+  assert.deepEqual(cam("b").lines[0].a, cam("a").lines[0].a.map((v: number) => v / 2));
+  const video = readdirSync(join(dir, "b", "front")).find((f) => f.endsWith(".mp4"))!;
+  const probe = execFileSync(videoBinaries().ffprobe, ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", join(dir, "b", "front", video)], { env: videoEnv(), encoding: "utf8" });
+  assert.equal(probe.trim(), "320,240");
+});

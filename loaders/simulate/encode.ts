@@ -10,6 +10,8 @@ export interface EncoderOptions {
   width: number;
   height: number;
   fps: number;
+  /** Size of the video when it differs from the frames'. */
+  size?: [number, number];
   /** x264 preset: veryfast keeps people's edges crisp enough for the detector at ~2 ms a frame. */
   preset?: string;
   crf?: number;
@@ -27,6 +29,7 @@ export class SegmentEncoder {
     const args = [
       "-nostdin", "-loglevel", "error", "-y",
       "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${o.width}x${o.height}`, "-r", String(o.fps), "-i", "pipe:0",
+      ...(o.size && (o.size[0] !== o.width || o.size[1] !== o.height) ? ["-vf", `scale=${o.size[0]}:${o.size[1]}:flags=area`] : []),
       // threads fixed: x264's output depends on its thread count, and a seed must give the same video on any machine
       "-c:v", "libx264", "-preset", o.preset ?? "veryfast", "-crf", String(o.crf ?? 20), "-threads", "2",
       "-pix_fmt", "yuv420p", "-metadata", "comment=rendered by smw simulate (not real footage)", "-f", "mp4", this.tmp,

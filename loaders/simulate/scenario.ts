@@ -44,6 +44,8 @@ export const scenarioSchema = z
         /** Opening hours [from, to), local; people arrive only then. */
         open: z.tuple([z.number().min(0).max(24), z.number().min(0).max(24)]).refine(([a, b]) => a < b, "needs [from, to) with from < to"),
         fps: z.number().min(0.5).max(30),
+        /** Video size [width, height]; default the background's. Coordinates stay the background's; the video, its truth and camera.json are scaled. */
+        size: z.tuple([z.number().int().min(64).max(3840), z.number().int().min(64).max(2160)]).optional(),
         /** Length of one video file, and how often one starts (default: back to back). */
         segmentMinutes: z.number().positive().max(240),
         everyMinutes: z.number().positive().optional(),

@@ -11,13 +11,13 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join, relative } from "node:path";
 import { decode } from "fast-png";
-import { wallClockToDate } from "../config/camera.ts";
+import { wallClockToDate, type CameraConfig } from "../config/camera.ts";
 import { UserError } from "../errors.ts";
 import { SegmentEncoder } from "./encode.ts";
 import type { HeightModel } from "./path.ts";
 import { planDay, type Agent } from "./plan.ts";
 import { heightModelFrom } from "./plate.ts";
-import { renderFrame } from "./render.ts";
+import { renderFrame, type TrueBox } from "./render.ts";
 import { loadScenario, type LoadedScenario } from "./scenario.ts";
 import { loadSprites, type SpriteSet } from "./sprites.ts";
 import { formatTruthMot, segmentTruth, truthRows, type TruthRow } from "./truth.ts";
@@ -62,6 +62,15 @@ function loadBackground(s: LoadedScenario, sprites: SpriteSet): Background {
   return { width: plate.width, height: plate.height, rgb: plate.rgb, heights: plate.heightModel };
 }
 
+/** The camera config in video pixels when the video is `k` times the background. */
+function scaledConfig(c: CameraConfig, k: number): CameraConfig {
+  if (k === 1) return c;
+  const p = ([x, y]: readonly [number, number]): [number, number] => [x * k, y * k];
+  return { ...c, lines: c.lines.map((l) => ({ ...l, a: p(l.a), b: p(l.b) })), zones: c.zones.map((z) => ({ ...z, polygon: z.polygon.map(p) })) };
+}
+
+const scaledBoxes = (boxes: TrueBox[], k: number) => (k === 1 ? boxes : boxes.map((b) => ({ ...b, x1: b.x1 * k, y1: b.y1 * k, x2: b.x2 * k, y2: b.y2 * k })));
+
 export interface DaySlot { day: number; date: string; weekday: number }
 
 export function daysOf(start: string, days: number): DaySlot[] {
@@ -103,14 +112,19 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const dir = join(o.out, camera);
   const truthDir = join(dir, "truth");
   mkdirSync(truthDir, { recursive: true });
-  const { start: _omit, ...cameraJson } = s.cameraConfig; // each file name tells its start
+  const { width: W, height: H, fps } = { ...bg, fps: s.clock.fps };
+  // clock.size scales what is written (video, truth, camera config); planning and drawing stay in the background's pixels
+  const [VW, VH] = s.clock.size ?? [W, H];
+  const k = VW / W;
+  if (Math.abs(VH / H - k) > 0.01) throw new UserError(`${s.path}: clock.size: ${VW}x${VH} changes the background's aspect ratio (${W}x${H}); keep it`);
+  const config = scaledConfig(s.cameraConfig, k);
+  const { start: _omit, ...cameraJson } = config; // each file name tells its start
   const cameraFile = join(dir, "camera.json");
   writeFileSync(cameraFile, `${JSON.stringify(cameraJson, null, 2)}\n`);
 
   const days = daysOf(s.clock.start, s.clock.days);
   const slots = segmentSlots(s);
   const framesTotal = days.length * slots.reduce((t, x) => t + x.frames, 0);
-  const { width: W, height: H, fps } = { ...bg, fps: s.clock.fps };
   const writer = await TruthWriter.open();
   const truth: TruthLog = emptyLog();
   const tables = { counts: [] as (string | number)[][], events: [] as (string | number | boolean)[][], visits: [] as (string | number | boolean)[][], queue: [] as (string | number | boolean | null)[][] };
@@ -130,12 +144,12 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
         const about = agents.filter((a) => overlaps(a, slot.start, end));
         const rows: TruthRow[] = [];
         const r0 = performance.now();
-        const enc = o.video === false ? undefined : new SegmentEncoder(video, { width: W, height: H, fps });
+        const enc = o.video === false ? undefined : new SegmentEncoder(video, { width: W, height: H, fps, size: [VW, VH] });
         try {
           for (let f = 0; f < slot.frames; f++) {
             const buf = enc ? await enc.frame() : null;
             buf?.set(bg.rgb);
-            rows.push(...truthRows(f, renderFrame(buf, W, H, about, slot.start + f / fps, people, heights), W, H));
+            rows.push(...truthRows(f, scaledBoxes(renderFrame(buf, W, H, about, slot.start + f / fps, people, heights), k), VW, VH));
             if (enc) enc.write(buf!);
             if (++framesDone % 50 === 0) o.onProgress?.({ framesDone, framesTotal, elapsed: (performance.now() - t0) / 1000 });
           }
@@ -147,8 +161,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
         renderSeconds += (performance.now() - r0) / 1000;
         segments.push(name);
         writeFileSync(join(dir, `${name}.gt.txt`), formatTruthMot(rows));
-        const st = segmentTruth(rows, slot.frames, fps, s.cameraConfig, name);
-        const meta = { name, video: relative(join(truthDir, name), video), width: W, height: H, fps, frames: slot.frames, start };
+        const st = segmentTruth(rows, slot.frames, fps, config, name);
+        const meta = { name, video: relative(join(truthDir, name), video), width: VW, height: VH, fps, frames: slot.frames, start };
         await writer.segmentRun(join(truthDir, name), meta, rows, st, cameraFile);
         const iso = (t: number) => new Date(start.getTime() + t * 1000).toISOString();
         st.people.forEach((n, f) => {
@@ -182,8 +196,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const summary = {
     doc: "Ground truth of footage rendered by smw simulate from real people cut out of the bundled clips: rendered, not real store footage. Figures use the analytics engine's definitions on the true boxes.",
     store: s.store, camera, scenario: basename(s.path), seed,
-    fps, size: [W, H], segments: segments.length, frames: framesTotal,
-    ...windows(truth, s.cameraConfig, days, s.interventions),
+    fps, size: [VW, VH], segments: segments.length, frames: framesTotal,
+    ...windows(truth, config, days, s.interventions),
   };
   writeFileSync(join(dir, "truth.json"), `${JSON.stringify(summary, (_, v) => (typeof v === "number" && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v), 2)}\n`);
   return { camera, dir, segments, frames: framesTotal, renderSeconds };
