@@ -53,7 +53,7 @@ test("counts.parquet: one row per analysed frame; uncalibrated, it counts the co
     assert.equal(row.estimate, row.boxes, "uncalibrated: the estimate is the box count");
   }
   assert.ok(counted.every((c) => c.bad === 0), "static or low-score boxes never count");
-  assert.equal(r.counting.static.staticConfidentDetections, (await query(`SELECT count(*)::INTEGER AS n FROM '${join(out, "detections.parquet")}' WHERE static`))[0].n);
+  assert.equal(r.counting.static.staticConfidentDetections, (await query(`SELECT count(*)::INTEGER AS n FROM '${join(out, "detections.parquet")}' WHERE static AND score >= ${r.thresholds.count}`))[0].n);
   // against the ground truth: people per frame (occluded ones included, so the detector undercounts)
   const gt = await readMotFile(GT, { gt: true });
   let err = 0;
@@ -63,13 +63,16 @@ test("counts.parquet: one row per analysed frame; uncalibrated, it counts the co
   assert.ok(bias < 0 && bias > -2.5, `bias ${bias}`);
 });
 
-test("detections.parquet has the documented columns and meets recall >= 0.70, precision >= 0.80 at IoU 0.5", async () => {
+test("detections.parquet has the documented columns and, at the count threshold, meets recall >= 0.70, precision >= 0.80 at IoU 0.5", async () => {
   const cols = await query(`DESCRIBE SELECT * FROM '${join(out, "detections.parquet")}'`);
   assert.deepEqual(cols.map((c) => `${c.column_name}:${c.column_type}`), [
     "frame:INTEGER", "t_seconds:DOUBLE", "x1:FLOAT", "y1:FLOAT", "x2:FLOAT", "y2:FLOAT", "score:FLOAT", "class:VARCHAR",
     "static:BOOLEAN", "counted:BOOLEAN",
   ]);
-  const dets = await query(`SELECT * FROM '${join(out, "detections.parquet")}'`);
+  const r = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+  // the table also keeps the weaker boxes tracking starts from (thresholds.keep)
+  assert.equal((await query(`SELECT min(score) >= ${r.thresholds.keep} AS ok FROM '${join(out, "detections.parquet")}'`))[0].ok, true);
+  const dets = await query(`SELECT * FROM '${join(out, "detections.parquet")}' WHERE score >= ${r.thresholds.count}`);
   const gt = await readMotFile(GT, { gt: true });
   let counts = { tp: 0, fp: 0, fn: 0 };
   for (let f = 0; f < 179; f++) {

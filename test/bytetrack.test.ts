@@ -156,3 +156,49 @@ test("20 people over 1000 frames: ids stay stable and update stays under budget"
   for (const [who, s] of idOf) assert.equal(s.size, 1, `person ${who} got ids ${[...s]}`);
   assert.ok(ms / 1000 < 2, `${(ms / 1000).toFixed(3)} ms/frame`);
 });
+
+test("a box flagged static (it matches the people-free plate) starts no track but may continue one", () => {
+  const tr = new ByteTracker({ fps: 25 });
+  const withStatic = (people: Person[], flags: number[]) => ({ ...dets(people), static: Uint8Array.from(flags) });
+  for (let f = 0; f < 5; f++) {
+    const out = tr.update(withStatic([{ x: 500, y: 0, score: 0.9 }], [1]), { frame: f, t: f / 25 });
+    assert.equal(out.count, 0, `frame ${f}: a poster is nobody`);
+  }
+  const tr2 = new ByteTracker({ fps: 25 });
+  tr2.update(dets([{ x: 100, y: 0, score: 0.9 }]), { frame: 0, t: 0 });
+  const out = tr2.update(withStatic([{ x: 102, y: 0, score: 0.9 }], [1]), { frame: 1, t: 0.04 });
+  assert.equal(out.count, 1, "a person standing against a matching background keeps their track");
+});
+
+test("at 2 fps a walker who moves most of a body width per frame keeps one track only with the time-scaled buffer", () => {
+  // 50x150 boxes moving 40 px (0.27 heights) per frame: consecutive boxes overlap by IoU 0.11
+  const reported = (bufferPerSecond: number) => {
+    const tr = new ByteTracker({ fps: 2, bufferPerSecond });
+    const seen: number[] = [];
+    for (let f = 0; f < 12; f++) {
+      const out = tr.update(dets([{ x: 40 * f, y: 100, score: 0.9 }]), { frame: f, t: f / 2 });
+      seen.push(...out.trackIds);
+    }
+    return seen;
+  };
+  assert.ok(reported(0).length < 3, "plain IoU loses the walker after the first frame");
+  assert.deepEqual(reported(1), Array(12).fill(1), "buffered, one id on every frame");
+  // at 25 fps the same buffer is 4% of a height per side: a box 60 px away is never reached
+  const tr = new ByteTracker({ fps: 25, bufferPerSecond: 1 });
+  tr.update(dets([{ x: 0, y: 100, score: 0.9 }]), { frame: 0, t: 0 });
+  const out = tr.update(dets([{ x: 60, y: 100, score: 0.9 }]), { frame: 1, t: 0.04 });
+  assert.notEqual(out.trackIds[0], 1);
+});
+
+test("emitTentative reports unconfirmed tracks under ids given at birth", () => {
+  const tr = new ByteTracker({ fps: 25, emitTentative: true });
+  tr.update(dets([]), { frame: 0, t: 0 });
+  const first = tr.update(dets([{ x: 100, y: 0, score: 0.9 }]), { frame: 1, t: 0.04 });
+  assert.equal(first.count, 1, "reported on its first frame");
+  const second = tr.update(dets([{ x: 102, y: 0, score: 0.9 }]), { frame: 2, t: 0.08 });
+  assert.deepEqual([...second.trackIds], [...first.trackIds], "the same id once confirmed");
+  const plain = new ByteTracker({ fps: 25 });
+  plain.update(dets([]), { frame: 0, t: 0 });
+  assert.equal(plain.update(dets([{ x: 100, y: 0, score: 0.9 }]), { frame: 1, t: 0.04 }).count, 0);
+});
+

@@ -155,7 +155,16 @@ test("TrackRepairer fed frame by frame gives exactly what repairTracks gives the
     const sort = (a: TrackRow[]) => a.map(key).sort();
     assert.deepEqual(sort(out), sort(batch), `stride ${stride}: streaming and batch repair differ`);
     assert.ok(drained > 0.8 * batch.length, `stride ${stride}: only ${drained} of ${batch.length} rows came back before the end`);
-    assert.ok(maxHeld < 500 + settleFrames + 40, `stride ${stride}: held a fragment from ${maxHeld} frames back`);
+    // a person is handed back once their whole visit is decided: nothing older than the longest
+    // visit plus the settling time is ever held
+    const spans = new Map<number, [number, number]>();
+    for (const r of batch) {
+      const s = spans.get(r.trackId) ?? [r.frame, r.frame];
+      spans.set(r.trackId, [Math.min(s[0], r.frame), Math.max(s[1], r.frame)]);
+    }
+    const longest = Math.max(...[...spans.values()].map(([a, b]) => b - a));
+    assert.ok(longest < 1500, `stride ${stride}: the scenario's people are linked into visits of ${longest} frames`);
+    assert.ok(maxHeld < longest + settleFrames + 40, `stride ${stride}: held a fragment from ${maxHeld} frames back`);
     assert.ok(new Set(batch.map((r) => r.trackId)).size < nextId - 1, "the scenario has stitches");
   }
 });
@@ -181,4 +190,49 @@ test("TrackRepairer waits for a young fragment's start motion before deciding th
   out.push(...streaming.finish());
   assert.deepEqual([...new Set(out.map((r) => r.trackId))], [1]);
   assert.equal(out.length, batch.length);
+});
+
+test("scene edges: a person who walked out of the picture is never continued; one lost mid-picture is, across a longer gap", () => {
+  const frameSize = [640, 480] as const;
+  // A walks right and leaves at the right edge (box reaches x = 640) at frame 20
+  const out = range(0, 20).map((f) => row(f, 1, 420 + 10 * f, 300));
+  const back = range(45, 60).map((f) => row(f, 2, 420 + 10 * f, 300)); // where A would be, a second later
+  assert.deepEqual(findStitches([...out, ...back], { frameSize }), [], "the picture's edge ends a visit");
+  assert.equal(findStitches([...out, ...back]).length, 1, "without a known frame size the same pair links");
+  // B is lost in the middle of the picture for 1.2 s (30 frames) and found again on its path
+  const b1 = walk(3, range(0, 20), 100, 300, 2);
+  const b2 = walk(4, range(51, 70), 100, 300, 2);
+  assert.deepEqual(findStitches([...b1, ...b2], { frameSize, maxGapFrames: 50 }).map(({ from, to }) => [from, to]), [[3, 4]]);
+});
+
+test("entry costs: of two tracklets that could continue a lost person, one entering at the picture's edge is more likely someone new", () => {
+  const frameSize = [640, 480] as const;
+  // A walks right just below the top edge (box top at y = 10, the edge zone ends at 9.6) and is lost at frame 20
+  const a = walk(1, range(0, 20), 100, 60);
+  const entering = walk(2, range(25, 40), 100, 58); // on A's path, box top at y = 8: at the edge
+  const lower = walk(3, range(25, 40), 100, 90); // 0.3 box heights off A's path, inside the picture
+  const pairs = (o: object) => findStitches([...a, ...entering, ...lower], o).map(({ from, to }) => [from, to]);
+  assert.deepEqual(pairs({}), [[1, 2]], "without edges the better fit wins");
+  assert.deepEqual(pairs({ frameSize }), [[1, 3]], "with edges the one already inside the picture continues A");
+});
+
+test("confirmation: a person whose detections never reached minPeakScore, or seen on fewer than minObservations frames, is dropped", () => {
+  const sure = walk(1, range(0, 10));
+  const weak = walk(2, range(0, 10), 400).map((r) => ({ ...r, score: 0.35 }));
+  const once = walk(3, [5], 600);
+  const ids = (rows: TrackRow[]) => [...new Set(rows.map((r) => r.trackId))].sort();
+  assert.deepEqual(ids(repairTracks([...sure, ...weak, ...once])), [1, 2, 3]);
+  assert.deepEqual(ids(repairTracks([...sure, ...weak, ...once], { minPeakScore: 0.5 })), [1, 3]);
+  assert.deepEqual(ids(repairTracks([...sure, ...weak, ...once], { minPeakScore: 0.5, minObservations: 2 })), [1]);
+  // a weak fragment linked to a confident one belongs to a confirmed person
+  const tail = walk(4, range(14, 30)).map((r) => ({ ...r, score: 0.35 }));
+  assert.deepEqual(ids(repairTracks([...sure, ...tail], { minPeakScore: 0.5 })), [1]);
+});
+
+test("maxFillFrames: a linked gap longer than it stays open, the person keeps one id", () => {
+  const rows = [...walk(1, range(0, 20)), ...walk(2, range(40, 60))];
+  const out = repairTracks(rows, { maxGapFrames: 30, maxFillFrames: 10 });
+  assert.deepEqual([...new Set(out.map((r) => r.trackId))], [1]);
+  assert.equal(out.filter((r) => r.interpolated).length, 0);
+  assert.equal(repairTracks(rows, { maxGapFrames: 30 }).filter((r) => r.interpolated).length, 19);
 });

@@ -59,7 +59,7 @@ export interface StaticSummary {
   /** Detections examined and found static (all candidate boxes, down to the decoder's floor). */
   detections: number;
   staticDetections: number;
-  /** The same for boxes scoring >= the run's threshold (what detections.parquet holds). */
+  /** The same for boxes scoring >= the run's count threshold. */
   confidentDetections: number;
   staticConfidentDetections: number;
   tracks: number;

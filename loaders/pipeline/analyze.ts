@@ -11,9 +11,10 @@ import { AnalysisAborted, UserError } from "../errors.ts";
 import { checkMotWritable, writeMotFromParquet } from "../eval/mot-text.ts";
 import type { Progress, RunSummary, StageTimings, Thresholds } from "../run/contract.ts";
 import { writeRun } from "../run/read.ts";
-import { runThresholds } from "../run/thresholds.ts";
+import { runThresholds, TRACKING_SCORE } from "../run/thresholds.ts";
 import { openDuckDb, query, sqlString, type DuckSession } from "../store/duckdb.ts";
 import { ensureWritableDir } from "../store/out-dir.ts";
+import type { Point } from "../geometry/plane.ts";
 import type { TrackerName } from "../track/index.ts";
 import { FrameStream, type StreamEnd } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
@@ -64,6 +65,8 @@ export interface AnalyzeOptions extends AnalysisSettings {
   onProgress?: (p: Progress) => void;
   /** Things worth telling the user that do not stop the analysis (the pipeline itself prints nothing). */
   onWarning?: (message: string) => void;
+  /** Entrance polygons of the camera (source pixels): tracking treats them like the picture's edges. */
+  entrances?: readonly (readonly Point[])[];
   /** Stops at the next frame boundary, commits what was analysed as a checkpoint (resumable with `resume`) and rejects with AnalysisAborted. */
   signal?: AbortSignal;
 }
@@ -102,7 +105,11 @@ function plan(opts: AnalyzeOptions, video: VideoInfo): Plan {
   return {
     manifest, inputSize, tracker,
     stride: Math.max(1, Math.floor(opts.stride ?? 1)),
-    thresholds: runThresholds({ detect: opts.scoreThreshold ?? DETECTOR_DEFAULTS.scoreThreshold, count: cal?.scoreThreshold, tracker }),
+    thresholds: runThresholds({
+      detect: opts.scoreThreshold ?? cal?.scoreThreshold ?? (tracker === "bytetrack" ? TRACKING_SCORE : DETECTOR_DEFAULTS.scoreThreshold),
+      count: cal?.scoreThreshold ?? opts.scoreThreshold ?? DETECTOR_DEFAULTS.scoreThreshold,
+      tracker,
+    }),
     classes: opts.classes ?? DETECTOR_DEFAULTS.classes,
     repair: opts.repair ?? true,
     repairGapSeconds: opts.repairGapSeconds ?? REPAIR_GAP_SECONDS,
@@ -149,7 +156,10 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     });
     const detections = await DetectionTable.open(conn, out, { classNames: detect.classNames, keep: thresholds.keep, parts: previous?.parts });
     const tracks = await TrackTable.open(conn, out, (rows) => counting.staticTracks(rows));
-    const track = new TrackStage({ tracker: p.tracker, thresholds, fps: video.fps, stride, repair: p.repair, repairGapSeconds: p.repairGapSeconds },
+    const track = new TrackStage({
+      tracker: p.tracker, thresholds, fps: video.fps, stride, repair: p.repair, repairGapSeconds: p.repairGapSeconds,
+      frameSize: [video.width, video.height], entrances: opts.entrances,
+    },
       (rows) => tracks.write(rows), (frame) => counting.forget(frame));
     const stages: Stage[] = [detect, motion, counting, track, detections];
 
@@ -222,6 +232,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       detections: detectionCount,
       trackPoints: tracks.points,
       tracks: tracks.people,
+      tracking: { tracklets: track.tracklets.size, people: tracks.people },
       timings,
       motion: { width: motion.motion.width, height: motion.motion.height, cellPixels: MOTION_GRID_FACTOR * (video.width / iw), frames: motion.motion.frames },
       background: { width: motion.plate.width, height: motion.plate.height, samples: motion.plate.samples },

@@ -48,19 +48,20 @@ async function replayTracker(
   track: TrackStage,
   o: { stride: number; lastFrame: number; fps: number },
 ): Promise<void> {
-  const reader = await conn.runAndReadAll(`SELECT frame, t_seconds, x1, y1, x2, y2, score, "class" AS cls FROM ${relation} ORDER BY frame, score DESC`);
-  const rows = reader.getRowObjectsJS() as { frame: number; t_seconds: number; x1: number; y1: number; x2: number; y2: number; score: number; cls: string }[];
+  const reader = await conn.runAndReadAll(`SELECT frame, t_seconds, x1, y1, x2, y2, score, "class" AS cls, static FROM ${relation} ORDER BY frame, score DESC`);
+  const rows = reader.getRowObjectsJS() as { frame: number; t_seconds: number; x1: number; y1: number; x2: number; y2: number; score: number; cls: string; static: boolean }[];
   let r = 0;
   for (let frame = 0; frame <= o.lastFrame; frame += o.stride) {
     const from = r;
     while (r < rows.length && rows[r].frame === frame) r++;
     const n = r - from;
-    const det: Detections = { count: n, boxes: new Float32Array(4 * n), scores: new Float32Array(n), classes: new Int32Array(n) };
+    const det: Detections = { count: n, boxes: new Float32Array(4 * n), scores: new Float32Array(n), classes: new Int32Array(n), static: new Uint8Array(n) };
     for (let i = 0; i < n; i++) {
       const row = rows[from + i];
       det.boxes.set([row.x1, row.y1, row.x2, row.y2], 4 * i);
       det.scores[i] = row.score;
       det.classes[i] = classNames.indexOf(row.cls);
+      det.static![i] = row.static ? 1 : 0;
     }
     // the time the interrupted run stored with the frame's boxes; frame / fps for frames without any
     const t = n > 0 ? rows[from].t_seconds : frame / o.fps;

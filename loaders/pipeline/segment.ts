@@ -58,6 +58,7 @@ export async function analyzeSegment(job: SegmentJob): Promise<SegmentOutcome> {
     video,
     out,
     calibration: camera?.calibration,
+    entrances: camera?.config.zones.filter((z) => z.kind === "entrance").map((z) => z.polygon),
     segment: {
       name: segment?.name ?? basename(video, extname(video)),
       camera: camera?.config.camera ?? "camera",

@@ -1,24 +1,36 @@
-// The track stage: the online tracker on each frame, then offline repair (gap fills and joins,
-// decided once nothing later can change them), handing each person's rows on as they settle, so
-// what stays in memory is the people still in view and the last few seconds. Every tracking
-// choice of the pipeline lives in this file.
+// The track stage: the online tracker on each frame, then offline association (tracklets linked
+// into people, weak ones dropped, gaps filled: decided once nothing later can change them),
+// handing each person's rows on as they settle, so what stays in memory is the people still in
+// view and the last few seconds. Every tracking choice of the pipeline lives in this file; the
+// values were chosen together on the TUD clips at strides 1, 3 and 5 and the mall clip at 2 fps
+// (`npm run bench:mot`), one set for all footage.
+import type { Point } from "../geometry/plane.ts";
 import type { Thresholds } from "../run/contract.ts";
 import { CENTROID_DEFAULTS, createTracker, type TrackerName } from "../track/index.ts";
 import { TrackRepairer } from "../track/repair.ts";
 import type { Detections, Tracker, TrackRow } from "../types.ts";
 import type { FrameContext, Stage } from "./stage.ts";
 
-// One set of tracking defaults for all footage (chosen on both TUD sequences together, see
-// `npm run bench:mot`): a person hidden for up to 2 s keeps their id, online or by repair.
-export const TRACK_BUFFER_SECONDS = 2;
+/** A person hidden this long keeps their id online; offline, tracklets are linked across REPAIR_GAP_SECONDS. */
+export const TRACK_BUFFER_SECONDS = 3;
 export const REPAIR_GAP_SECONDS = 2;
+/** Longest linked gap filled in by interpolation (a longer one stays open: a guessed path through a crowd adds boxes nobody saw). */
+export const FILL_GAP_SECONDS = 1;
+/** A track starts on a box this far above the tracking threshold... */
+export const BIRTH_MARGIN = 0.05;
+/** ...and a person is kept only if some box of theirs scored this far above it. */
+export const CONFIRM_MARGIN = 0.25;
 
 export interface TrackStageOptions {
   tracker: TrackerName;
   thresholds: Thresholds;
   fps: number;
   stride: number;
-  /** Offline repair (gap interpolation and fragment stitching). */
+  /** Source video size: tracklets that touch its border began or ended a visit there. */
+  frameSize: readonly [number, number];
+  /** Entrance polygons of the camera config (source pixels): also where visits begin and end. */
+  entrances?: readonly (readonly Point[])[];
+  /** Offline association (linking tracklets, gap interpolation). */
   repair: boolean;
   repairGapSeconds: number;
 }
@@ -30,25 +42,38 @@ export class TrackStage implements Stage {
   // each analysed frame's time from the stream: repair interpolates t linearly, which is wrong
   // across a frame-rate change or a gap, so rows get their frame's real time back
   private readonly frameTimes = new Map<number, number>();
+  private lastFrame = -1;
+  /** Tracker ids seen (tracklets), for run.json. */
+  readonly tracklets = new Set<number>();
 
   /** `settled` receives rows as they become final (any order); `forget(frame)`: no row before `frame` comes again. */
   constructor(o: TrackStageOptions, private readonly settled: (rows: TrackRow[]) => Promise<void>, private readonly forget: (frame: number) => void) {
     const { thresholds: th, fps, stride } = o;
-    // Both trackers count time in source frames, so ByteTrack gets the source frame rate; the
-    // centroid tracker's distance gate is per update, so it grows with the stride.
+    // The tracker reports tentative tracks as well: offline, with the whole segment known, the
+    // association below decides which are people (minPeakScore), which at 2 fps keeps the first
+    // look at everyone. The buffer lets a person who moved a body width between two frames of
+    // low-frame-rate footage still overlap their track.
     this.tracker = o.tracker === "bytetrack"
-      ? createTracker("bytetrack", { fps, highThresh: th.detect, lowThresh: th.decodeFloor, trackBufferSeconds: TRACK_BUFFER_SECONDS })
+      ? createTracker("bytetrack", {
+        fps, highThresh: th.detect, newTrackThresh: th.detect + BIRTH_MARGIN, lowThresh: th.decodeFloor, trackBufferSeconds: TRACK_BUFFER_SECONDS,
+        bufferPerSecond: 1, emitTentative: o.repair,
+      })
       : createTracker("centroid", { maxDistance: 50 * stride, minScore: th.detect });
     const gapFrames = Math.round(o.repairGapSeconds * fps);
     const trackerBuffer = o.tracker === "bytetrack" ? Math.round(TRACK_BUFFER_SECONDS * fps) : CENTROID_DEFAULTS.maxDisappeared;
     this.repairer = new TrackRepairer({
-      stride, maxGapFrames: gapFrames, stitch: o.repair, interpolate: o.repair,
+      stride, fps, maxGapFrames: gapFrames, maxFillFrames: Math.min(gapFrames, Math.round(FILL_GAP_SECONDS * fps)),
+      stitch: o.repair, interpolate: o.repair, frameSize: o.frameSize, entrances: o.entrances,
+      minPeakScore: o.repair && o.tracker === "bytetrack" ? th.detect + CONFIRM_MARGIN : 0,
+      entryCost: { edge: 0.1, interior: 1.5 }, exitCost: { edge: 0.1, interior: 1.5 }, velocityWindow: 3,
       // a track the tracker still keeps (lost, not dropped) may come back: wait that long, and the gap
       settleFrames: Math.max(gapFrames, trackerBuffer) + 2 * stride,
     });
   }
 
   onFrame(f: FrameContext): void {
+    // boxes that match the people-free plate start no track (posters, mannequins)
+    if (f.counted) f.detections.static = f.counted.static;
     this.update(f.detections, f.frame, f.t);
   }
 
@@ -56,8 +81,10 @@ export class TrackStage implements Stage {
   update(dets: Detections, frame: number, t: number): void {
     const tracked = this.tracker.update(dets, { frame, t });
     this.frameTimes.set(frame, t);
+    this.lastFrame = frame;
     const b = tracked.boxes;
     for (let i = 0; i < tracked.count; i++) {
+      this.tracklets.add(tracked.trackIds[i]);
       this.repairer.add({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
     }
   }
@@ -74,7 +101,7 @@ export class TrackStage implements Stage {
   }
 
   async finish(): Promise<void> {
-    await this.hand(this.repairer.finish());
+    await this.hand(this.repairer.finish(this.lastFrame));
   }
 
   private async hand(rows: TrackRow[]): Promise<void> {

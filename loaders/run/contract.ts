@@ -53,6 +53,8 @@ export interface RunSummary {
   detections: number;
   trackPoints: number;
   tracks: number;
+  /** Offline association: the online tracker's tracklets, and the people they were linked into (= tracks). Absent in older runs. */
+  tracking?: { tracklets: number; people: number };
   timings: StageTimings;
   /** Motion grid size; one cell covers `cellPixels` source pixels on a side. */
   motion: { width: number; height: number; cellPixels: number; frames: number };

@@ -24,7 +24,7 @@
 import type { Detections, FrameInfo, TrackedBoxes, Tracker } from "../types.ts";
 import { linearAssignment } from "./assignment.ts";
 import { stripUndefined } from "./centroid.ts";
-import { iouMatrix } from "./geometry.ts";
+import { iou as iouOf } from "./geometry.ts";
 import {
   boxToXyah, createKalmanState, DEFAULT_KALMAN_NOISE, kalmanBox, kalmanInitiate, kalmanPredict, kalmanUpdate,
   type KalmanNoise, type KalmanState,
@@ -63,11 +63,18 @@ export interface ByteTrackOptions {
   /** A leftover box whose area lies this much inside a box matched this frame starts no track. Default 0.8. */
   birthMaxInside?: number;
   /**
-   * Observation-centric re-update (OC-SORT): a track found again after missed updates replays its
-   * filter along a straight line from its last observation to the new one, instead of keeping
-   * the velocity its unobserved predictions drifted to. Default true.
+   * Buffered IoU (C-BIoU): both boxes grow on every side by this many box heights per second since
+   * the track was last seen before they are compared, so a person who moved a body width between
+   * two frames of 2 fps footage still overlaps their track. At 25 fps the buffer is 2% of a height
+   * per side. Default 0.5.
    */
-  reupdate?: boolean;
+  bufferPerSecond?: number;
+  /**
+   * Report tentative tracks too, under ids given at birth, so that offline association, which
+   * knows the future, decides which ones are people (at 2 fps a person seen twice loses half
+   * their observations to the wait for confirmation otherwise). Default false.
+   */
+  emitTentative?: boolean;
 }
 
 type Resolved = Required<Omit<ByteTrackOptions, "classes">>;
@@ -86,7 +93,8 @@ export const BYTETRACK_DEFAULTS: Readonly<Resolved> = Object.freeze({
   confirmOnFirstFrame: true,
   kalmanNoise: DEFAULT_KALMAN_NOISE,
   birthMaxInside: 1.1,
-  reupdate: false,
+  bufferPerSecond: 0.5,
+  emitTentative: false,
 });
 
 const TENTATIVE = 0;
@@ -100,10 +108,6 @@ interface BTrack {
   hits: number;
   lastFrame: number;
   kf: KalmanState;
-  /** Updates since the last match, and the filter and measurement (cx, cy, a, h) right after it, for the re-update. */
-  missed: number;
-  atLast: KalmanState;
-  lastZ: Float64Array;
 }
 
 export class ByteTracker implements Tracker {
@@ -111,9 +115,13 @@ export class ByteTracker implements Tracker {
   readonly options: Readonly<Resolved>;
   private readonly classes: Set<number> | null;
   private readonly maxLostFrames: number;
+  /** Frames of unseen time the buffer grows over, at most (see `update`). */
+  private maxBufferFrames = 1;
   private tracks: BTrack[] = [];
   private nextId = 1;
   private prevFrame = -1;
+  /** The frame being updated (buffers grow with the time since a track was seen). */
+  private frame = 0;
   private updates = 0;
   private readonly z = new Float64Array(4);
   private iouBuf = new Float64Array(0);
@@ -128,7 +136,11 @@ export class ByteTracker implements Tracker {
   update(dets: Detections, info: FrameInfo): TrackedBoxes {
     const o = this.options;
     const frame = info.frame;
+    this.frame = frame;
     const dt = this.updates === 0 ? 1 : Math.max(0, frame - this.prevFrame);
+    // the buffer covers the step between two analysed frames, not a long absence: a lost
+    // track's buffer growing for seconds would reach into a passing group
+    this.maxBufferFrames = Math.max(1, dt);
     const first = this.updates === 0;
     this.prevFrame = frame;
     this.updates++;
@@ -171,12 +183,7 @@ export class ByteTracker implements Tracker {
       const d = detOf.get(t);
       if (d !== undefined) {
         boxToXyah(dets.boxes, d, this.z);
-        if (o.reupdate && t.missed > 0) this.reupdate(t, frame);
         kalmanUpdate(t.kf, this.z[0], this.z[1], this.z[2], this.z[3], o.kalmanNoise);
-        t.atLast.mean.set(t.kf.mean);
-        t.atLast.cov.set(t.kf.cov);
-        t.lastZ.set(this.z);
-        t.missed = 0;
         t.hits++;
         t.lastFrame = frame;
         if (t.state === TENTATIVE) {
@@ -188,7 +195,6 @@ export class ByteTracker implements Tracker {
       } else if (t.state === TENTATIVE) {
         continue; // one miss kills an unconfirmed track
       } else if (frame - t.lastFrame <= this.maxLostFrames) {
-        t.missed++;
         alive.push(t); // could still be matched by a later frame
       }
     }
@@ -200,10 +206,7 @@ export class ByteTracker implements Tracker {
       const kf = createKalmanState();
       boxToXyah(dets.boxes, d, this.z);
       kalmanInitiate(kf, this.z[0], this.z[1], this.z[2], this.z[3], o.kalmanNoise);
-      const atLast = createKalmanState();
-      atLast.mean.set(kf.mean);
-      atLast.cov.set(kf.cov);
-      const t: BTrack = { id: 0, state: TENTATIVE, hits: 1, lastFrame: frame, kf, missed: 0, atLast, lastZ: Float64Array.from(this.z) };
+      const t: BTrack = { id: o.emitTentative ? this.nextId++ : 0, state: TENTATIVE, hits: 1, lastFrame: frame, kf };
       if (o.minHits <= 1 || (first && o.confirmOnFirstFrame)) this.confirm(t);
       detOf.set(t, d);
       alive.push(t);
@@ -211,8 +214,9 @@ export class ByteTracker implements Tracker {
 
     this.tracks = alive;
 
+    const shown = (t: BTrack) => t.lastFrame === frame && (t.state === TRACKED || (o.emitTentative && t.state === TENTATIVE));
     let count = 0;
-    for (const t of this.tracks) if (t.state === TRACKED && t.lastFrame === frame) count++;
+    for (const t of this.tracks) if (shown(t)) count++;
     const out: TrackedBoxes = {
       count,
       boxes: new Float32Array(4 * count),
@@ -221,7 +225,7 @@ export class ByteTracker implements Tracker {
     };
     let k = 0;
     for (const t of this.tracks) {
-      if (t.state !== TRACKED || t.lastFrame !== frame) continue;
+      if (!shown(t)) continue;
       const d = detOf.get(t)!;
       // The detection box, not the Kalman box: it is what the detector saw; smoothing is the
       // job of offline repair, where both past and future are known.
@@ -233,29 +237,9 @@ export class ByteTracker implements Tracker {
     return out;
   }
 
-  /**
-   * Rewinds the filter to the last observation and walks it to `frame` through virtual
-   * observations on the straight line to the new one (in `this.z`), one per missed update; the
-   * caller then applies the real observation.
-   */
-  private reupdate(t: BTrack, frame: number): void {
-    const o = this.options;
-    const steps = t.missed + 1;
-    const dt = (frame - t.lastFrame) / steps;
-    t.kf.mean.set(t.atLast.mean);
-    t.kf.cov.set(t.atLast.cov);
-    const z0 = t.lastZ, z1 = this.z;
-    for (let k = 1; k < steps; k++) {
-      const u = k / steps;
-      kalmanPredict(t.kf, dt, o.kalmanNoise);
-      kalmanUpdate(t.kf, z0[0] + (z1[0] - z0[0]) * u, z0[1] + (z1[1] - z0[1]) * u, z0[2] + (z1[2] - z0[2]) * u, z0[3] + (z1[3] - z0[3]) * u, o.kalmanNoise);
-    }
-    kalmanPredict(t.kf, dt, o.kalmanNoise);
-  }
-
   private confirm(t: BTrack): void {
     t.state = TRACKED;
-    t.id = this.nextId++;
+    if (!t.id) t.id = this.nextId++;
   }
 
   /**
@@ -270,13 +254,23 @@ export class ByteTracker implements Tracker {
     if (nt === 0 || nd === 0) return cand;
     const tb = new Float64Array(4 * nt);
     for (let i = 0; i < nt; i++) kalmanBox(tracks[i].kf, tb, i);
-    const db = new Float32Array(4 * nd);
-    for (let j = 0; j < nd; j++) db.set(dets.boxes.subarray(4 * cand[j], 4 * cand[j] + 4), 4 * j);
     if (this.iouBuf.length < nt * nd) {
       this.iouBuf = new Float64Array(2 * nt * nd);
       this.costBuf = new Float64Array(2 * nt * nd);
     }
-    const iou = iouMatrix(tb, nt, db, nd, this.iouBuf);
+    const iou = this.iouBuf;
+    const db = dets.boxes;
+    for (let i = 0; i < nt; i++) {
+      const p = 4 * i;
+      const tx1 = tb[p], ty1 = tb[p + 1], tx2 = tb[p + 2], ty2 = tb[p + 3];
+      const grow = (this.options.bufferPerSecond * Math.min(this.frame - tracks[i].lastFrame, this.maxBufferFrames)) / this.options.fps;
+      const mt = grow * (ty2 - ty1);
+      for (let j = 0; j < nd; j++) {
+        const q = 4 * cand[j];
+        const md = grow * (db[q + 3] - db[q + 1]);
+        iou[i * nd + j] = iouOf(tx1 - mt, ty1 - mt, tx2 + mt, ty2 + mt, db[q] - md, db[q + 1] - md, db[q + 2] + md, db[q + 3] + md);
+      }
+    }
     const cost = this.costBuf;
     for (let i = 0; i < nt; i++) {
       for (let j = 0; j < nd; j++) {

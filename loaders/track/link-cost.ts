@@ -29,10 +29,6 @@ export interface LinkCostOptions {
   minDirectionCos?: number;
   /** Max ratio of the two tracklets' box heights at the join. Default 1.5. */
   maxHeightRatio?: number;
-  /** Weight of the colour-histogram distance (0 = same colours, 1 = nothing in common). Default 1. */
-  appearanceWeight?: number;
-  /** Distance assumed when either side has no clean view. Default 0.35. */
-  unknownAppearance?: number;
   /** Cost per second of gap. Default 0.1. */
   gapCostPerSecond?: number;
   /** Beginning a visit: at an edge, entrance or the footage's start; in the middle of the picture. Default 0.3 / 1.5. */
@@ -56,8 +52,6 @@ export const LINK_COST_DEFAULTS: Readonly<ResolvedLinkCost> = Object.freeze({
   motionTolerance: { base: 0.5, perSecond: 0.5 },
   minDirectionCos: 0.5,
   maxHeightRatio: 1.5,
-  appearanceWeight: 1,
-  unknownAppearance: 0.35,
   gapCostPerSecond: 0.1,
   entryCost: { edge: 0.3, interior: 1.5 },
   exitCost: { edge: 0.3, interior: 1.5 },
@@ -107,21 +101,5 @@ export function linkCost(a: Tracklet, b: Tracklet, o: ResolvedLinkCost): number 
   const vmin = (o.minSpeed * h) / o.fps;
   const sa = Math.hypot(a.end.vx, a.end.vy), sb = Math.hypot(b.start.vx, b.start.vy);
   if (sa >= vmin && sb >= vmin && (a.end.vx * b.start.vx + a.end.vy * b.start.vy) / (sa * sb) < o.minDirectionCos) return Infinity;
-  const look = a.appearance && b.appearance ? appearanceDistance(a.appearance, b.appearance) : o.unknownAppearance;
-  return (err / tol) ** 2 + o.appearanceWeight * look + o.gapCostPerSecond * dt;
-}
-
-/**
- * Bhattacharyya distance between two colour histograms of equal length made of `parts` equal
- * normalised parts (upper and lower body), averaged over the parts: 0 = same, 1 = disjoint.
- */
-export function appearanceDistance(a: ArrayLike<number>, b: ArrayLike<number>, parts = 2): number {
-  const n = a.length / parts;
-  let sum = 0;
-  for (let p = 0; p < parts; p++) {
-    let bc = 0;
-    for (let i = p * n; i < (p + 1) * n; i++) bc += Math.sqrt(a[i] * b[i]);
-    sum += Math.sqrt(Math.max(0, 1 - bc));
-  }
-  return sum / parts;
+  return (err / tol) ** 2 + o.gapCostPerSecond * dt;
 }

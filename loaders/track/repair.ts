@@ -1,178 +1,94 @@
-// Offline track repair. Online trackers must decide now; offline we know the future, so two
-// cheap fixes remove most of the breaks that inflate visitor counts and shorten dwell times:
-//  (a) gaps inside a track (missed detections) are filled by linear interpolation;
-//  (b) fragments (the tracker gave up, then started a new id for the same person) are stitched
-//      when the first fragment, extrapolated at constant velocity over the gap, lands where the
-//      second begins and both move the same way.
+// Offline association and repair. Online trackers must decide now; offline we know the
+// future, so tracklets (the online tracker's ids) are linked into people and their gaps filled:
+//  (a) linking: a min-cost assignment between tracklets that end and tracklets that begin
+//      (costs and the scene's entry/exit costs in ./link-cost.ts), solved per connected group of
+//      candidate links, so a long video never builds a tracks x tracks matrix;
+//  (b) confirmation: a person whose detections never reached `minPeakScore` is dropped (the
+//      online tracker may start tracks on weak boxes because hindsight can judge them here);
+//  (c) gaps inside a person's track (missed detections, hidden stretches) are filled by linear
+//      interpolation.
 // All functions are pure: input rows are never mutated.
 
 import type { TrackRow } from "../types.ts";
 import { linearAssignment } from "./assignment.ts";
+import { entryCost, exitCost, LINK_COST_DEFAULTS, linkCost, type LinkCostOptions, type ResolvedLinkCost } from "./link-cost.ts";
+import { firstStartingAfter, groupTracks, sortedUnique, summarise, type Tracklet } from "./tracklets.ts";
 
-export interface RepairOptions {
-  /** Longest gap (source frames with no observation, i.e. next.frame - prev.frame - stride) that is filled or stitched across. Default 30. */
+export interface RepairOptions extends LinkCostOptions {
+  /** Longest gap (source frames with no observation, i.e. next.frame - prev.frame - stride) that is filled or linked across. Default 30. */
   maxGapFrames?: number;
   /** Analysis stride: rows exist only every `stride` source frames, so only those frames are filled. Default 1. */
   stride?: number;
   /** Fill gaps by linear interpolation. Default true. */
   interpolate?: boolean;
-  /** Stitch fragments. Default true. */
+  /** Longest gap that is filled (a longer linked gap stays open). Default: maxGapFrames. */
+  maxFillFrames?: number;
+  /** Link tracklets. Default true. */
   stitch?: boolean;
-  /** Points at a fragment's end/start used to fit its velocity (least squares). Default 5. */
+  /** Rows at a tracklet's end/start used to fit its velocity (least squares). Default 5. */
   velocityWindow?: number;
-  /** Max distance between the extrapolated end and the next fragment's start, in box heights. Default 0.5. */
-  maxStitchDistance?: number;
-  /** Min cosine between end and start velocities when both move. Default 0.5 (within 60 degrees). */
-  minDirectionCos?: number;
-  /** Speed (px per source frame) below which a fragment counts as standing and its direction is not compared. Default 0.5. */
-  minSpeed?: number;
-  /** Max ratio of the two fragments' box heights at the join. Default 1.5. */
-  maxHeightRatio?: number;
+  /** A person (linked chain) whose best detection scored below this is dropped. Default 0: keep all. */
+  minPeakScore?: number;
+  /** A person seen on fewer analysed frames than this is dropped (a tracker that reports unconfirmed tracks leaves single boxes). Default 1. */
+  minObservations?: number;
+  /** First analysed source frame of the footage: tracklets there were already in view. Default 0. */
+  firstFrame?: number;
 }
 
-export const REPAIR_DEFAULTS: Readonly<Required<RepairOptions>> = Object.freeze({
+type Resolved = ResolvedLinkCost & Required<Omit<RepairOptions, keyof LinkCostOptions>>;
+
+export const REPAIR_DEFAULTS = Object.freeze({
+  ...LINK_COST_DEFAULTS,
   maxGapFrames: 30,
   stride: 1,
   interpolate: true,
   stitch: true,
   velocityWindow: 5,
-  maxStitchDistance: 0.5,
-  minDirectionCos: 0.5,
-  minSpeed: 0.5,
-  maxHeightRatio: 1.5,
+  minPeakScore: 0,
+  minObservations: 1,
+  firstFrame: 0,
+  maxFillFrames: 30,
 });
 
-function resolve(o: RepairOptions): Required<RepairOptions> {
-  const r = { ...REPAIR_DEFAULTS } as Required<RepairOptions>;
+function resolve(o: RepairOptions): Resolved {
+  const r = { ...REPAIR_DEFAULTS } as Resolved;
   for (const k of Object.keys(o) as (keyof RepairOptions)[]) {
     if (o[k] !== undefined) (r as unknown as Record<string, unknown>)[k] = o[k];
   }
+  if (o.maxFillFrames === undefined) r.maxFillFrames = r.maxGapFrames;
   if (!(r.stride >= 1)) throw new Error(`repair: stride must be >= 1, got ${r.stride}`);
   return r;
 }
 
-/** Rows per track id, each sorted by frame; a duplicate (id, frame) keeps the higher score. */
-function groupTracks(rows: readonly TrackRow[]): Map<number, TrackRow[]> {
-  const byId = new Map<number, TrackRow[]>();
-  for (const r of rows) {
-    let list = byId.get(r.trackId);
-    if (!list) byId.set(r.trackId, (list = []));
-    list.push(r);
-  }
-  for (const [id, list] of byId) {
-    list.sort((a, b) => a.frame - b.frame || b.score - a.score);
-    byId.set(id, list.filter((r, i) => i === 0 || r.frame !== list[i - 1].frame));
-  }
-  return byId;
-}
-
-interface EndFit {
-  /** Fitted centre at the anchor frame. */
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-  frame: number;
-  h: number;
-}
-
-/** Least-squares constant-velocity fit of the centres of rows[from, to), anchored at `anchor`'s frame. */
-function fitMotion(rows: TrackRow[], from: number, to: number, anchor: TrackRow): EndFit {
-  const n = to - from;
-  let mf = 0, mx = 0, my = 0;
-  for (let i = from; i < to; i++) {
-    mf += rows[i].frame;
-    mx += (rows[i].x1 + rows[i].x2) / 2;
-    my += (rows[i].y1 + rows[i].y2) / 2;
-  }
-  mf /= n; mx /= n; my /= n;
-  let sff = 0, sfx = 0, sfy = 0;
-  for (let i = from; i < to; i++) {
-    const df = rows[i].frame - mf;
-    sff += df * df;
-    sfx += df * ((rows[i].x1 + rows[i].x2) / 2 - mx);
-    sfy += df * ((rows[i].y1 + rows[i].y2) / 2 - my);
-  }
-  const vx = sff > 0 ? sfx / sff : 0;
-  const vy = sff > 0 ? sfy / sff : 0;
-  return {
-    x: mx + vx * (anchor.frame - mf),
-    y: my + vy * (anchor.frame - mf),
-    vx, vy,
-    frame: anchor.frame,
-    h: anchor.y2 - anchor.y1,
-  };
-}
-
 export interface Stitch {
-  /** Id of the fragment that ends first. */
+  /** Id of the tracklet that ends first. */
   from: number;
-  /** Id of the fragment that starts after it. */
+  /** Id of the tracklet that starts after it. */
   to: number;
-  /** Extrapolation error in box heights. */
+  /** Link cost (./link-cost.ts). */
   cost: number;
 }
 
-/** What stitching needs to know of a fragment: its span and its motion at both ends. */
-interface FragmentSummary {
-  id: number;
-  first: number;
-  last: number;
-  rows: number;
-  end: EndFit;
-  start: EndFit;
-}
-
-function summarise(id: number, list: TrackRow[], o: Required<RepairOptions>): FragmentSummary {
-  const k = Math.min(o.velocityWindow, list.length);
-  return {
-    id,
-    first: list[0].frame,
-    last: list[list.length - 1].frame,
-    rows: list.length,
-    end: fitMotion(list, list.length - k, list.length, list[list.length - 1]),
-    start: fitMotion(list, 0, k, list[0]),
-  };
-}
-
-/** Index of the first fragment (sorted by start) that starts after `frame`. */
-function firstStartingAfter(tracks: readonly FragmentSummary[], frame: number): number {
-  let lo = 0, hi = tracks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tracks[mid].first <= frame) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** Where the footage starts and (once it has ended) ends, for the entry/exit costs. */
+interface Span { start: number; end: number }
 
 /**
- * Every join that passes the gates: `b` starts within the gap after `a` ends, has a similar
- * height, lies where `a` extrapolated at constant velocity lands, and moves the same way.
- * `tracks` are sorted by (first, id); `skip(a, b)` leaves out pairs already decided.
+ * Every link that passes the gates: `b` starts within the gap after `a` ends and the link costs
+ * less than letting `a` end and `b` begin. `tracks` are sorted by (first, id); `skip(a, b)`
+ * leaves out pairs already decided.
  */
-function stitchCandidates(tracks: readonly FragmentSummary[], o: Required<RepairOptions>, skip?: (a: number, b: number) => boolean): Stitch[] {
+function stitchCandidates(tracks: readonly Tracklet[], o: Resolved, span: Span, skip?: (a: number, b: number) => boolean): Stitch[] {
   const cands: Stitch[] = [];
   for (const a of tracks) {
-    // Only fragments starting inside (a.last, a.last + stride + maxGapFrames] can continue `a`;
+    // Only tracklets starting inside (a.last, a.last + stride + maxGapFrames] can continue `a`;
     // tracks are sorted by start, so binary-search the window instead of scanning all pairs.
+    const leave = exitCost(a, o, span.end, o.stride);
     for (let j = firstStartingAfter(tracks, a.last); j < tracks.length; j++) {
       const b = tracks[j];
-      const delta = b.first - a.last;
-      if (delta - o.stride > o.maxGapFrames) break;
+      if (b.first - a.last - o.stride > o.maxGapFrames) break;
       if (skip?.(a.id, b.id)) continue;
-      const ha = a.end.h, hb = b.start.h;
-      if (!(ha > 0 && hb > 0) || Math.max(ha, hb) / Math.min(ha, hb) > o.maxHeightRatio) continue;
-      const err = Math.hypot(a.end.x + a.end.vx * delta - b.start.x, a.end.y + a.end.vy * delta - b.start.y);
-      const cost = err / ((ha + hb) / 2);
-      if (cost > o.maxStitchDistance) continue;
-      const sa = Math.hypot(a.end.vx, a.end.vy);
-      const sb = Math.hypot(b.start.vx, b.start.vy);
-      if (sa >= o.minSpeed && sb >= o.minSpeed) {
-        const cos = (a.end.vx * b.start.vx + a.end.vy * b.start.vy) / (sa * sb);
-        if (cos < o.minDirectionCos) continue;
-      }
-      cands.push({ from: a.id, to: b.id, cost });
+      const cost = linkCost(a, b, o);
+      if (cost < leave + entryCost(b, o, span.start, o.stride)) cands.push({ from: a.id, to: b.id, cost });
     }
   }
   return cands;
@@ -207,31 +123,38 @@ function stitchGroups(cands: readonly Stitch[]): Stitch[][] {
   return [...groups.values()];
 }
 
-/** The joins of one group: optimal one-to-one assignment (each fragment continues into at most one other). */
-function solveGroup(group: readonly Stitch[], o: Required<RepairOptions>): Stitch[] {
+/**
+ * The links of one group: the assignment minimising link costs plus the exit cost of every
+ * tracklet left without a successor and the entry cost of every one left without a predecessor.
+ */
+function solveGroup(group: readonly Stitch[], byId: ReadonlyMap<number, Tracklet>, o: Resolved, span: Span): Stitch[] {
   const enders = [...new Set(group.map((c) => c.from))];
   const starters = [...new Set(group.map((c) => c.to))];
+  const leave = enders.map((id) => exitCost(byId.get(id)!, o, span.end, o.stride));
+  const begin = starters.map((id) => entryCost(byId.get(id)!, o, span.start, o.stride));
+  // cost - exit - entry <= 0 means the link beats ending and beginning apart: gate at 0
   const cost = new Float64Array(enders.length * starters.length).fill(NaN);
-  for (const c of group) cost[enders.indexOf(c.from) * starters.length + starters.indexOf(c.to)] = c.cost;
-  const a = linearAssignment(cost, enders.length, starters.length, o.maxStitchDistance);
+  for (const c of group) {
+    const i = enders.indexOf(c.from), j = starters.indexOf(c.to);
+    cost[i * starters.length + j] = c.cost - leave[i] - begin[j];
+  }
+  const a = linearAssignment(cost, enders.length, starters.length, 0);
   const chosen: Stitch[] = [];
   for (let i = 0; i < enders.length; i++) {
     const j = a.rowToCol[i];
-    if (j >= 0) chosen.push({ from: enders[i], to: starters[j], cost: cost[i * starters.length + j] });
+    if (j >= 0) chosen.push({ from: enders[i], to: starters[j], cost: cost[i * starters.length + j] + leave[i] + begin[j] });
   }
   return chosen;
 }
 
-/**
- * Candidate joins chosen by optimal one-to-one assignment (each fragment continues into at most
- * one other and is continued by at most one), solved per connected group of candidates so a
- * long video never builds a tracks x tracks matrix.
- */
+/** The links the whole video gives (what `repairTracks` joins), by the id that ends first. */
 export function findStitches(rows: readonly TrackRow[], options: RepairOptions = {}): Stitch[] {
   const o = resolve(options);
-  const tracks = [...groupTracks(rows)].map(([id, list]) => summarise(id, list, o));
+  const tracks = [...groupTracks(rows)].map(([id, list]) => summarise(id, list, o.velocityWindow));
   tracks.sort((a, b) => a.first - b.first || a.id - b.id);
-  return stitchGroups(stitchCandidates(tracks, o)).flatMap((g) => solveGroup(g, o)).sort((x, y) => x.from - y.from);
+  const span = { start: o.firstFrame, end: Math.max(...tracks.map((t) => t.last)) };
+  const byId = new Map(tracks.map((t) => [t.id, t]));
+  return stitchGroups(stitchCandidates(tracks, o, span)).flatMap((g) => solveGroup(g, byId, o, span)).sort((x, y) => x.from - y.from);
 }
 
 /** Map from every stitched id to the id of the earliest fragment of its chain. */
@@ -264,14 +187,14 @@ export function interpolateGaps(rows: readonly TrackRow[], options: RepairOption
 }
 
 /** Copies one track's rows (sorted, one per frame) into `out` under `id`, with the gaps filled when `o.interpolate`. */
-function fillTrack(list: readonly TrackRow[], id: number, o: Required<RepairOptions>, out: TrackRow[]): void {
+function fillTrack(list: readonly TrackRow[], id: number, o: Resolved, out: TrackRow[]): void {
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
     out.push({ ...a, trackId: id });
     if (!o.interpolate || i + 1 === list.length) continue;
     const b = list[i + 1];
     const delta = b.frame - a.frame;
-    if (delta <= o.stride || delta - o.stride > o.maxGapFrames) continue;
+    if (delta <= o.stride || delta - o.stride > o.maxFillFrames) continue;
     const score = Math.min(a.score, b.score);
     for (let f = a.frame + o.stride; f < b.frame; f += o.stride) {
       const u = (f - a.frame) / delta;
@@ -317,13 +240,15 @@ export interface StreamingRepairOptions extends RepairOptions {
  * every fragment that could take part in it has settled (see `drain`).
  */
 export class TrackRepairer {
-  private readonly o: Required<RepairOptions>;
+  private readonly o: Resolved;
   private readonly settleFrames: number;
   /** Fragments not yet handed back, by tracker id; `sorted` is false after an out-of-order row. */
   private readonly open = new Map<number, { rows: TrackRow[]; sorted: boolean }>();
   /** Decided joins: the fragment that continues an id (null: none), and the one it continues. */
   private readonly next = new Map<number, number | null>();
   private readonly prev = new Map<number, number | null>();
+  /** Latest source frame seen: where the footage ends unless `finish` is told otherwise. */
+  private lastFrame = -Infinity;
 
   constructor(options: StreamingRepairOptions = {}) {
     this.o = resolve(options);
@@ -338,6 +263,7 @@ export class TrackRepairer {
     const last = f.rows[f.rows.length - 1];
     if (last && row.frame <= last.frame) f.sorted = false;
     f.rows.push(row);
+    if (row.frame > this.lastFrame) this.lastFrame = row.frame;
   }
 
   /** First frame of the oldest fragment still held: nothing before it will be handed back again. */
@@ -349,20 +275,19 @@ export class TrackRepairer {
 
   /** Rows that are final once the video has reached source frame `frame` (any order). */
   drain(frame: number): TrackRow[] {
-    return this.step((last) => frame - last > this.settleFrames);
+    return this.step((last) => frame - last > this.settleFrames, Infinity);
   }
 
-  /** Every remaining row: the end of the video. */
-  finish(): TrackRow[] {
-    return this.step(() => true);
+  /** Every remaining row: the end of the video, whose last analysed frame is `endFrame` (default: the last row's). */
+  finish(endFrame = this.lastFrame): TrackRow[] {
+    return this.step(() => true, endFrame);
   }
 
   private lists(): Map<number, TrackRow[]> {
     const out = new Map<number, TrackRow[]>();
     for (const [id, f] of this.open) {
       if (!f.sorted) {
-        f.rows.sort((a, b) => a.frame - b.frame || b.score - a.score);
-        f.rows = f.rows.filter((r, i) => i === 0 || r.frame !== f.rows[i - 1].frame);
+        f.rows = sortedUnique(f.rows);
         f.sorted = true;
       }
       out.set(id, f.rows);
@@ -370,16 +295,17 @@ export class TrackRepairer {
     return out;
   }
 
-  private step(settledAt: (lastFrame: number) => boolean): TrackRow[] {
+  private step(settledAt: (lastFrame: number) => boolean, end: number): TrackRow[] {
     const o = this.o;
+    const span = { start: o.firstFrame, end };
     const lists = this.lists();
-    const tracks = [...lists].map(([id, list]) => summarise(id, list, o)).sort((a, b) => a.first - b.first || a.id - b.id);
+    const tracks = [...lists].map(([id, list]) => summarise(id, list, o.velocityWindow)).sort((a, b) => a.first - b.first || a.id - b.id);
     const byId = new Map(tracks.map((t) => [t.id, t]));
     const settled = (id: number) => settledAt(byId.get(id)!.last);
     // A fragment's start motion is final once it has its velocity window of rows or has settled.
-    const startFinal = (t: FragmentSummary) => t.rows >= o.velocityWindow || settledAt(t.last);
+    const startFinal = (t: Tracklet) => t.rows >= o.velocityWindow || settledAt(t.last);
     // The fragments that could continue `a`: all must be there with their start motion final.
-    const windowFinal = (a: FragmentSummary) => {
+    const windowFinal = (a: Tracklet) => {
       for (let j = firstStartingAfter(tracks, a.last); j < tracks.length && tracks[j].first - a.last - o.stride <= o.maxGapFrames; j++) {
         if (!startFinal(tracks[j])) return false;
       }
@@ -391,12 +317,12 @@ export class TrackRepairer {
       // still join one of its enders is final: then no later frame adds a candidate to it (a
       // fragment starting later is past every ender's gap; one ending later ends after every
       // starter began), so the assignment is the one the whole video would give.
-      const cands = stitchCandidates(tracks, o, (a, b) => this.next.has(a) || this.prev.has(b));
+      const cands = stitchCandidates(tracks, o, span, (a, b) => this.next.has(a) || this.prev.has(b));
       for (const group of stitchGroups(cands)) {
         const ids = new Set(group.flatMap((c) => [c.from, c.to]));
         if (![...ids].every(settled)) continue;
         if (![...new Set(group.map((c) => c.from))].every((a) => windowFinal(byId.get(a)!))) continue;
-        const chosen = solveGroup(group, o);
+        const chosen = solveGroup(group, byId, o, span);
         for (const c of group) {
           if (!this.next.has(c.from)) this.next.set(c.from, chosen.find((x) => x.from === c.from)?.to ?? null);
           if (!this.prev.has(c.to)) this.prev.set(c.to, chosen.find((x) => x.to === c.to)?.from ?? null);
@@ -428,7 +354,7 @@ export class TrackRepairer {
       }
       if (id === undefined) continue; // the chain's end is not decided yet
       const merged = chain.flatMap((c) => lists.get(c)!);
-      fillTrack(merged, t.id, o, out);
+      if (chain.some((c) => byId.get(c)!.peakScore >= o.minPeakScore) && merged.length >= o.minObservations) fillTrack(merged, t.id, o, out);
       for (const c of chain) {
         this.open.delete(c);
         this.next.delete(c);

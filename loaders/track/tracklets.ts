@@ -1,6 +1,6 @@
 // Tracklets: what the online tracker hands over (rows grouped by its id) and what offline
-// association needs to know of each one: its span, its boxes and motion at both ends, how sure
-// the detector ever was of it, and what it looked like.
+// association needs to know of each one: its span, its boxes and motion at both ends, and how
+// sure the detector ever was of it.
 import type { TrackRow } from "../types.ts";
 
 /** Rows per track id, each sorted by frame; a duplicate (id, frame) keeps the higher score. */
@@ -68,11 +68,9 @@ export interface Tracklet {
   end: EndFit;
   /** Highest detection score along the tracklet: offline confirmation looks at it. */
   peakScore: number;
-  /** Mean colour histogram of its unoccluded boxes, when the caller kept one (never stored). */
-  appearance?: ArrayLike<number>;
 }
 
-export function summarise(id: number, list: readonly TrackRow[], velocityWindow: number, appearance?: ArrayLike<number>): Tracklet {
+export function summarise(id: number, list: readonly TrackRow[], velocityWindow: number): Tracklet {
   const k = Math.min(velocityWindow, list.length);
   let peakScore = 0;
   for (const r of list) if (r.score > peakScore) peakScore = r.score;
@@ -81,7 +79,7 @@ export function summarise(id: number, list: readonly TrackRow[], velocityWindow:
     id, first: head.frame, last: tail.frame, rows: list.length, head, tail,
     start: fitMotion(list, 0, k, head),
     end: fitMotion(list, list.length - k, list.length, tail),
-    peakScore, appearance,
+    peakScore,
   };
 }
 
