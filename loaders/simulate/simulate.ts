@@ -19,10 +19,11 @@ import { planDay, type Agent } from "./plan.ts";
 import { heightModelFrom } from "./plate.ts";
 import { renderFrame, type TrueBox } from "./render.ts";
 import { loadScenario, type LoadedScenario } from "./scenario.ts";
-import { loadSprites, type SpriteSet } from "./sprites.ts";
+import { loadSprites, type Person, type SpriteSet } from "./sprites.ts";
 import { formatTruthMot, segmentTruth, truthRows, type TruthRow } from "./truth.ts";
 import { TruthWriter } from "./truth-files.ts";
-import { emptyLog, windows, type TruthLog } from "./truth-summary.ts";
+import { TruthCollector } from "./truth-log.ts";
+import { windows } from "./truth-summary.ts";
 
 export interface SimulateOptions {
   scenario: string;
@@ -95,6 +96,43 @@ export function segmentSlots(s: LoadedScenario): { start: number; frames: number
   return slots;
 }
 
+interface SegmentJob {
+  /** Where the video goes; null: truth only. */
+  video: string | null;
+  bg: Background;
+  /** Size of the written video and truth (the frames are drawn at the background's). */
+  size: [number, number];
+  fps: number;
+  agents: Agent[];
+  people: Person[];
+  heights: HeightModel;
+  /** Seconds from local midnight of the first frame. */
+  from: number;
+  frames: number;
+}
+
+/** Draws and encodes one segment; returns its true boxes in video pixels. */
+async function renderSegment(j: SegmentJob, onFrame: () => void): Promise<TruthRow[]> {
+  const { bg, fps, size: [VW, VH] } = j;
+  const k = VW / bg.width;
+  const enc = j.video ? new SegmentEncoder(j.video, { width: bg.width, height: bg.height, fps, size: j.size }) : undefined;
+  const rows: TruthRow[] = [];
+  try {
+    for (let f = 0; f < j.frames; f++) {
+      const buf = enc ? await enc.frame() : null;
+      buf?.set(bg.rgb);
+      rows.push(...truthRows(f, scaledBoxes(renderFrame(buf, bg.width, bg.height, j.agents, j.from + f / fps, j.people, j.heights), k), VW, VH));
+      if (enc) enc.write(buf!);
+      onFrame();
+    }
+    await enc?.close();
+  } catch (e) {
+    enc?.abort();
+    throw e;
+  }
+  return rows;
+}
+
 const overlaps = (a: Agent, from: number, to: number) => a.path.t[0] <= to && a.path.t[a.path.t.length - 1] >= from;
 
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
@@ -126,15 +164,13 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const slots = segmentSlots(s);
   const framesTotal = days.length * slots.reduce((t, x) => t + x.frames, 0);
   const writer = await TruthWriter.open();
-  const truth: TruthLog = emptyLog();
-  const tables = { counts: [] as (string | number)[][], events: [] as (string | number | boolean)[][], visits: [] as (string | number | boolean)[][], queue: [] as (string | number | boolean | null)[][] };
+  const collect = new TruthCollector();
   const segments: string[] = [];
   let framesDone = 0, renderSeconds = 0;
   const t0 = performance.now();
   try {
     for (const d of days) {
       const agents = planDay({ scenario: s, heights, people: people.length, day: d.day, weekday: d.weekday, seed });
-      const when = (seconds: number) => ({ day: d.day, weekday: d.weekday, seconds });
       const localIso = (sec: number) => `${d.date}T${hms(sec).join(":")}`;
       for (const slot of slots) {
         const name = `${camera}_${d.date.replaceAll("-", "")}_${hms(slot.start).join("")}`;
@@ -142,54 +178,22 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
         const start = wallClockToDate(localIso(slot.start), s.cameraConfig.timezone)!;
         const end = slot.start + slot.frames / fps;
         const about = agents.filter((a) => overlaps(a, slot.start, end));
-        const rows: TruthRow[] = [];
         const r0 = performance.now();
-        const enc = o.video === false ? undefined : new SegmentEncoder(video, { width: W, height: H, fps, size: [VW, VH] });
-        try {
-          for (let f = 0; f < slot.frames; f++) {
-            const buf = enc ? await enc.frame() : null;
-            buf?.set(bg.rgb);
-            rows.push(...truthRows(f, scaledBoxes(renderFrame(buf, W, H, about, slot.start + f / fps, people, heights), k), VW, VH));
-            if (enc) enc.write(buf!);
-            if (++framesDone % 50 === 0) o.onProgress?.({ framesDone, framesTotal, elapsed: (performance.now() - t0) / 1000 });
-          }
-          await enc?.close();
-        } catch (e) {
-          enc?.abort();
-          throw e;
-        }
+        const rows = await renderSegment({ video: o.video === false ? null : video, bg, size: [VW, VH], fps, agents: about, people, heights, from: slot.start, frames: slot.frames }, () => {
+          if (++framesDone % 50 === 0) o.onProgress?.({ framesDone, framesTotal, elapsed: (performance.now() - t0) / 1000 });
+        });
         renderSeconds += (performance.now() - r0) / 1000;
         segments.push(name);
         writeFileSync(join(dir, `${name}.gt.txt`), formatTruthMot(rows));
         const st = segmentTruth(rows, slot.frames, fps, config, name);
         const meta = { name, video: relative(join(truthDir, name), video), width: VW, height: VH, fps, frames: slot.frames, start };
         await writer.segmentRun(join(truthDir, name), meta, rows, st, cameraFile);
-        const iso = (t: number) => new Date(start.getTime() + t * 1000).toISOString();
-        st.people.forEach((n, f) => {
-          truth.frames.push({ ...when(slot.start + f / fps), dt: 1 / fps, people: n, customers: st.customers[f] });
-          tables.counts.push([name, f, f / fps, iso(f / fps), n, st.customers[f]]);
-        });
-        for (const v of st.seen) truth.visitors.push({ ...when(slot.start + v.first), staff: v.staff });
-        for (const e of st.events) {
-          truth.events.push({ ...when(slot.start + e.t_seconds), line: e.line, direction: e.direction, staff: e.staff });
-          tables.events.push([name, e.track_id, e.frame, e.t_seconds, iso(e.t_seconds), e.line, e.direction, e.staff]);
-        }
-        for (const v of st.visits) {
-          truth.visits.push({ ...when(slot.start + v.enter_t), zone: v.zone, kind: v.kind, dwell: v.dwell_seconds, staff: v.staff, uid: `${name}/${v.track_id}` });
-          tables.visits.push([name, v.track_id, v.zone, v.kind, v.enter_t, v.exit_t, v.dwell_seconds, v.staff]);
-        }
+        collect.segment(d, name, slot.start, start, fps, st);
       }
-      for (const a of agents) {
-        if (!a.queue) continue;
-        const recorded = slots.some((x) => a.queue!.join >= x.start && a.queue!.join < x.start + x.frames / fps);
-        const wait = a.queue.serviceStart === null ? null : a.queue.serviceStart - a.queue.join;
-        const at = (sec: number | null) => (sec === null ? null : localIso(sec));
-        tables.queue.push([d.date, a.id, at(a.queue.join), at(a.queue.left), at(a.queue.serviceStart), at(a.queue.serviceEnd), wait, a.queue.abandoned, recorded]);
-        if (recorded) truth.queue.push({ ...when(a.queue.join), wait, abandoned: a.queue.abandoned });
-      }
+      collect.queue(d, agents, (sec) => slots.some((x) => sec >= x.start && sec < x.start + x.frames / fps), localIso);
       log(`day ${d.day} (${d.date}): ${agents.filter((a) => !a.staff).length} customers, ${agents.filter((a) => a.staff).length} staff, ${slots.length} segments`);
     }
-    await writer.tables(truthDir, tables);
+    await writer.tables(truthDir, collect.tables);
   } finally {
     writer.close();
   }
@@ -197,7 +201,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     doc: "Ground truth of footage rendered by smw simulate from real people cut out of the bundled clips: rendered, not real store footage. Figures use the analytics engine's definitions on the true boxes.",
     store: s.store, camera, scenario: basename(s.path), seed,
     fps, size: [VW, VH], segments: segments.length, frames: framesTotal,
-    ...windows(truth, config, days, s.interventions),
+    ...windows(collect.log, config, days, s.interventions),
   };
   writeFileSync(join(dir, "truth.json"), `${JSON.stringify(summary, (_, v) => (typeof v === "number" && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v), 2)}\n`);
   return { camera, dir, segments, frames: framesTotal, renderSeconds };
