@@ -10,9 +10,12 @@ import { calibrateCommand } from "./cli/calibrate.ts";
 import { evalCommand } from "./cli/eval.ts";
 import { exportCommand } from "./cli/export.ts";
 import { publishCommand } from "./cli/publish.ts";
+import { queueCommand } from "./cli/queue.ts";
+import { redisCommand } from "./cli/redis.ts";
 import { reportCommand } from "./cli/report.ts";
 import { simulateCommand } from "./cli/simulate.ts";
 import { watchCommand } from "./cli/watch.ts";
+import { workerCommand } from "./cli/worker.ts";
 
 export function buildProgram(): Command {
   const program = new Command("smw")
@@ -22,6 +25,7 @@ export function buildProgram(): Command {
   const commands = [
     analyzeCommand(), reportCommand(), exportCommand(), alertsCommand(), annotateCommand(), watchCommand(), publishCommand(),
     calibrateCommand(), evalCommand(), simulateCommand(),
+    queueCommand(), workerCommand(), redisCommand(),
   ];
   // subcommands made on their own inherit nothing: usage errors must still throw, not exit
   for (const c of commands) program.addCommand(c.copyInheritedSettings(program));

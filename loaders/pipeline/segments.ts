@@ -1,6 +1,7 @@
 // A day of footage from one camera arrives as many files. Each becomes a segment with its own
 // wall-clock start and its own run folder, laid out as a Hive-partitioned dataset
-// (camera=<id>/date=<YYYY-MM-DD>/<segment>/) so DuckDB can query all of them together.
+// (camera=<id>/date=<YYYY-MM-DD>/<segment>/, under store=<id>/ in a store's dataset) so DuckDB can
+// query all of them together.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { type CameraConfig, startFromFileName, wallClockToDate } from "../config/camera.ts";
@@ -54,10 +55,15 @@ export function segmentStarts(videos: string[], durations: number[], config?: Ca
   return starts;
 }
 
-/** One video keeps the plain `--out` folder; several become a partitioned dataset under it. */
-export function planSegments(videos: string[], out: string, starts: (Date | null)[], config?: CameraConfig): SegmentPlan[] {
-  if (videos.length === 1) return [{ video: videos[0], out, segment: basename(videos[0], extname(videos[0])), start: starts[0] }];
+/**
+ * One video keeps the plain `--out` folder; several become a partitioned dataset under it. With a
+ * `store`, every video goes into the store's dataset (store=<id>/camera=<id>/date=<YYYY-MM-DD>/<segment>/),
+ * one or many: the layout queue workers fill and `smw report` reads.
+ */
+export function planSegments(videos: string[], out: string, starts: (Date | null)[], config?: CameraConfig, store?: string): SegmentPlan[] {
+  if (videos.length === 1 && store === undefined) return [{ video: videos[0], out, segment: basename(videos[0], extname(videos[0])), start: starts[0] }];
   const camera = config?.camera ?? "camera";
+  const root = store === undefined ? out : join(out, `store=${store}`);
   const used = new Set<string>();
   return videos.map((video, i) => {
     let segment = basename(video, extname(video));
@@ -65,6 +71,6 @@ export function planSegments(videos: string[], out: string, starts: (Date | null
     used.add(segment);
     const start = starts[i];
     const date = start ? localDate(start, config?.timezone ?? "UTC") : "unknown";
-    return { video, segment, start, out: join(out, `camera=${camera}`, `date=${date}`, segment) };
+    return { video, segment, start, out: join(root, `camera=${camera}`, `date=${date}`, segment) };
   });
 }

@@ -62,6 +62,11 @@ export interface RunSummary {
   segment?: SegmentRecord;
   /** People counts per frame (counts.parquet) and static-object suppression; absent in runs made before counting. */
   counting?: CountingSummary;
+  /**
+   * Motion gating: frames whose difference from the plate inside the counting region stayed under
+   * `threshold` (share of the region's motion cells) skipped the detector. Absent in older runs.
+   */
+  motionGate?: { enabled: boolean; threshold: number; skipped: number };
   /** Set when the input was damaged mid-way: what was decoded before is kept. */
   partial?: { error: string; lastFrame: number; lastSeconds: number };
   outputs: Record<string, string>;
