@@ -34,9 +34,9 @@ test("headline on the ground truth: visitors, in view, dwell, with and without s
     assert.equal(h.zones.length, 2);
     const text = formatHeadline(h);
     assert.match(text, /^Footage +7\.2 s$/m);
-    assert.match(text, /^Visitors +10$/m);
-    assert.match(text, /^left window +display +1 +1 +7\.2 s +7\.2 s +1 +0$/m);
-    assert.match(text, /^shop front +entrance .* – +–$/m);
+    assert.match(text, /^Visitors +10; 3 by entry-line crossings$/m);
+    assert.match(text, /^left window +display +1 +1 +7\.2 s +7\.2 s +1 +0 +0\.0$/m);
+    assert.match(text, /^shop front +entrance .* – +– +0\.0$/m);
   } finally {
     a.close();
   }
@@ -46,7 +46,7 @@ test("headline on the ground truth: visitors, in view, dwell, with and without s
   try {
     const h = await headline(b);
     assert.deepEqual([h.visitors, h.staffExcluded], [9, 1]);
-    assert.match(formatHeadline(h), /^Visitors +9 \(1 staff excluded\)$/m);
+    assert.match(formatHeadline(h), /^Visitors +9 \(1 staff excluded\); 3 by entry-line crossings$/m);
   } finally {
     b.close();
   }

@@ -1,6 +1,7 @@
 // The headline numbers of a window, and their terminal rendering for `smw report`.
 // Every figure is about customers: people the staff rules exclude are counted once, separately.
 import { query } from "../store/duckdb.ts";
+import { estimates, TRUSTED_COVERAGE, zonePresence, type Estimates } from "./estimators.ts";
 import { countEstimate, zoneSummary, type CountEstimate, type ZoneRow } from "./metrics.ts";
 import { windowWhere, type Window } from "./queries.ts";
 import type { Analytics } from "./views.ts";
@@ -25,7 +26,10 @@ export interface Headline {
    * calibrated count model), everyone including staff, with 90% intervals when calibrated.
    */
   counted: CountEstimate | null;
-  zones: ZoneRow[];
+  /** The same questions answered without relying on unbroken tracks, and how far tracks can be trusted. */
+  estimates: Estimates;
+  /** Per zone: visits from tracks, and person-seconds from counted boxes (`presenceSeconds`). */
+  zones: (ZoneRow & { presenceSeconds: number })[];
 }
 
 export async function headline(a: Analytics, w: Window = {}): Promise<Headline> {
@@ -51,8 +55,14 @@ export async function headline(a: Analytics, w: Window = {}): Promise<Headline> 
     peakInView: f.peak ?? 0,
     meanInView: f.mean ?? 0,
     counted: await countEstimate(a, w),
-    zones: await zoneSummary(a, w),
+    estimates: await estimates(a, w),
+    zones: await zonesWithPresence(a, w),
   };
+}
+
+async function zonesWithPresence(a: Analytics, w: Window): Promise<Headline["zones"]> {
+  const presence = new Map((await zonePresence(a, w)).map((p) => [p.zone, p.personSeconds]));
+  return (await zoneSummary(a, w)).map((z) => ({ ...z, presenceSeconds: presence.get(z.zone) ?? 0 }));
 }
 
 /** 4.8 s, 3 min 12 s, 2 h 05 min. */
@@ -81,16 +91,32 @@ export function formatCounted(c: CountEstimate): string {
   return `mean ${m.value.toFixed(1)} in view (${pct}%: ${range(m.lo, m.hi, 1)}), ${minutes(p.value).toFixed(1)} person-min (${pct}%: ${range(minutes(p.lo), minutes(p.hi), 1)})`;
 }
 
+/** "Track coverage 0.86: ..." or the warning that per-visitor figures cannot be quoted. */
+export function formatCoverage(e: Estimates): string | null {
+  if (e.coverage == null) return null;
+  const c = e.coverage.toFixed(2);
+  if (e.perVisitorTrusted) return `${c} (tracks follow the people the count sees: per-visitor figures hold)`;
+  const why = e.coverage < TRUSTED_COVERAGE.min ? "tracks miss many of the people the count sees" : "tracks count some people twice";
+  return `${c}: ${why}, so visitors, time in view and zone visits are NOT trustworthy for this footage; quote the people counts, line crossings and presence instead`;
+}
+
 /** Terminal text: the headline figures, then one aligned row per zone. */
 export function formatHeadline(h: Headline): string {
+  const e = h.estimates;
+  const coverage = formatCoverage(e);
+  const little = e.little?.meanSeconds != null
+    ? `, ${formatDuration(e.little.meanSeconds)} by occupancy ÷ arrivals (${e.little.arrivals} people: ${e.little.source === "lines" ? "in view at the start + line entries" : "first seen"})`
+    : "";
   const lines = table(
     [
       ["Footage", formatDuration(h.footageSeconds)],
-      ["Visitors", `${h.visitors}${h.staffExcluded ? ` (${h.staffExcluded} staff excluded)` : ""}`],
+      ["Visitors", `${h.visitors}${h.staffExcluded ? ` (${h.staffExcluded} staff excluded)` : ""}${e.visitorsByLines != null ? `; ${e.visitorsByLines} by entry-line crossings` : ""}`],
       ["Line crossings", `${h.lineIn} in, ${h.lineOut} out`],
       ["Median time in view", formatDuration(h.medianDwellSeconds)],
+      ["Mean time in view", `${formatDuration(e.tracked.meanSeconds)} by tracks (everyone)${little}`],
       ["Customers in view", `peak ${h.peakInView}, mean ${h.meanInView.toFixed(1)} (tracked people)`],
       ...(h.counted ? [["People counted", formatCounted(h.counted)]] : []),
+      ...(coverage ? [["Track coverage", coverage]] : []),
     ],
     [false, false],
   );
@@ -98,13 +124,13 @@ export function formatHeadline(h: Headline): string {
     lines.push("");
     lines.push(...table(
       [
-        ["Zone", "Kind", "Visits", "Visitors", "Mean dwell", "Median dwell", "Stoppers", "Passers-by"],
+        ["Zone", "Kind", "Visits", "Visitors", "Mean dwell", "Median dwell", "Stoppers", "Passers-by", "Person-min (counted)"],
         ...h.zones.map((z) => [
           z.zone, z.kind, String(z.visits), String(z.visitors), formatDuration(z.mean_dwell_seconds), formatDuration(z.median_dwell_seconds),
-          z.stoppers == null ? "–" : String(z.stoppers), z.passers_by == null ? "–" : String(z.passers_by),
+          z.stoppers == null ? "–" : String(z.stoppers), z.passers_by == null ? "–" : String(z.passers_by), (z.presenceSeconds / 60).toFixed(1),
         ]),
       ],
-      [false, false, true, true, true, true, true, true],
+      [false, false, true, true, true, true, true, true, true],
     ));
   }
   return lines.join("\n");

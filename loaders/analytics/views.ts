@@ -22,11 +22,11 @@ import type { ResidualStats } from "../count/model.ts";
 import { UserError } from "../errors.ts";
 import { frameSeconds } from "../run/contract.ts";
 import { readRun, runDirsMatching, runStart } from "../run/read.ts";
-import { openDuckDb, sql, type DuckSession } from "../store/duckdb.ts";
+import { openDuckDb, query, sql, type DuckSession } from "../store/duckdb.ts";
 import { pointInPolygon, type FootPath } from "./geometry.ts";
 import { lineCrossings } from "./line-crossings.ts";
 import { clockColumns, daypartMacro, dwellGridSql, footfallSql } from "./queries.ts";
-import { zoneVisits } from "./zones.ts";
+import { zonePresence, zoneVisits } from "./zones.ts";
 
 export interface RunSource {
   dir: string;
@@ -108,9 +108,15 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
     for (const l of config.lines) await conn.run(`INSERT INTO lines VALUES (${sql.string(l.name)}, ${sql.string(l.in)})`);
 
     // Raw observations of all segments, with the segment's constants joined on.
-    const union = segments
-      .map((s) => `SELECT ${sql.string(s.segment)} AS segment, * FROM read_parquet(${sql.string(join(s.dir, "tracks.parquet"))})`)
-      .join(" UNION ALL ");
+    // Runs made before tracks carried `in_region` count every row as in the region.
+    const parts: string[] = [];
+    for (const s of segments) {
+      const file = sql.string(join(s.dir, "tracks.parquet"));
+      const cols = (await query<{ column_name: string }>(a, `DESCRIBE SELECT * FROM read_parquet(${file})`)).map((c) => c.column_name);
+      parts.push(`SELECT ${sql.string(s.segment)} AS segment, frame, t_seconds, track_id, x1, y1, x2, y2, score, interpolated,
+        ${cols.includes("in_region") ? "in_region" : "true AS in_region"} FROM read_parquet(${file})`);
+    }
+    const union = parts.join(" UNION ALL ");
     await conn.run(`CREATE VIEW _tracks AS SELECT r.*, r.segment || '/' || r.track_id AS uid, s.start, s.dt AS dt_seconds
       FROM (${union}) r JOIN segments s USING (segment)`);
 
@@ -120,6 +126,15 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
       ? counted.map((s) => `SELECT ${sql.string(s.segment)} AS segment, frame, t_seconds, boxes, estimate FROM read_parquet(${sql.string(join(s.dir, "counts.parquet"))})`).join(" UNION ALL ")
       : `SELECT NULL::VARCHAR AS segment, NULL::INTEGER AS frame, NULL::DOUBLE AS t_seconds, NULL::INTEGER AS boxes, NULL::FLOAT AS estimate WHERE false`;
     await conn.run(`CREATE VIEW _counts AS SELECT c.*, s.start, s.dt AS dt_seconds FROM (${countsUnion}) c JOIN segments s USING (segment)`);
+
+    // The boxes each frame's people count is made of (detections.parquet, `counted`): presence
+    // that needs no identities, for dwell maps and zone occupancy where tracks break.
+    const withBoxes = segments.filter((s) => existsSync(join(s.dir, "detections.parquet")));
+    const boxesUnion = withBoxes.length
+      ? withBoxes.map((s) => `SELECT ${sql.string(s.segment)} AS segment, frame, t_seconds, (x1 + x2) / 2 AS foot_x, y2 AS foot_y
+          FROM read_parquet(${sql.string(join(s.dir, "detections.parquet"))}) WHERE counted`).join(" UNION ALL ")
+      : `SELECT NULL::VARCHAR AS segment, NULL::INTEGER AS frame, NULL::DOUBLE AS t_seconds, NULL::DOUBLE AS foot_x, NULL::DOUBLE AS foot_y WHERE false`;
+    await conn.run(`CREATE VIEW _counted_boxes AS SELECT b.*, s.start, s.dt AS dt_seconds FROM (${boxesUnion}) b JOIN segments s USING (segment)`);
 
     await computeEvents(a);
     await createViews(a);
@@ -136,13 +151,25 @@ async function computeEvents(a: Analytics): Promise<void> {
   await conn.run(`CREATE TABLE _events (segment VARCHAR, track_id INTEGER, frame INTEGER, t_seconds DOUBLE, line VARCHAR, direction VARCHAR)`);
   await conn.run(`CREATE TABLE _zone_visits (segment VARCHAR, track_id INTEGER, zone VARCHAR, kind VARCHAR, enter_t DOUBLE, exit_t DOUBLE, dwell_seconds DOUBLE)`);
   await conn.run(`CREATE TABLE _born_in (segment VARCHAR, track_id INTEGER, zone VARCHAR)`);
+  await conn.run(`CREATE TABLE _zone_presence (segment VARCHAR, frame INTEGER, t_seconds DOUBLE, zone VARCHAR, boxes INTEGER)`);
   if (config.lines.length === 0 && config.zones.length === 0) return;
   const events = await conn.createAppender("_events");
   const visits = await conn.createAppender("_zone_visits");
   const born = await conn.createAppender("_born_in");
+  const presence = await conn.createAppender("_zone_presence");
   for (const s of a.segments) {
+    if (config.zones.length) {
+      const boxes = (await conn.runAndReadAll(`SELECT frame, t_seconds, foot_x, foot_y FROM _counted_boxes
+        WHERE segment = ${sql.string(s.segment)} ORDER BY frame`)).getColumnsJS() as number[][];
+      for (const row of zonePresence(boxes, config.zones)) {
+        presence.appendVarchar(s.segment); presence.appendInteger(row.frame); presence.appendDouble(row.t);
+        presence.appendVarchar(row.zone); presence.appendInteger(row.boxes);
+        presence.endRow();
+      }
+    }
     const cols = (await conn.runAndReadAll(`SELECT track_id, frame, t_seconds, (x1 + x2) / 2 AS x, y2 AS y FROM _tracks
       WHERE segment = ${sql.string(s.segment)} ORDER BY track_id, frame`)).getColumnsJS() as number[][];
+    if (!cols.length) continue; // nobody tracked in this segment (DuckDB gives no columns for no rows)
     const path: FootPath = {
       track: Int32Array.from(cols[0]), frame: Int32Array.from(cols[1]), t: Float64Array.from(cols[2]),
       x: Float64Array.from(cols[3]), y: Float64Array.from(cols[4]),
@@ -166,7 +193,7 @@ async function computeEvents(a: Analytics): Promise<void> {
       }
     }
   }
-  for (const app of [events, visits, born]) app.closeSync();
+  for (const app of [events, visits, born, presence]) app.closeSync();
 }
 
 async function createViews(a: Analytics): Promise<void> {
@@ -185,7 +212,7 @@ async function createViews(a: Analytics): Promise<void> {
         WHERE ${maxDwell != null ? `seconds > ${maxDwell * 60}` : "false"}
       ) GROUP BY uid`],
     ["tracks", `
-      SELECT segment, frame, t_seconds, track_id, uid, x1, y1, x2, y2, score, interpolated,
+      SELECT segment, frame, t_seconds, track_id, uid, x1, y1, x2, y2, score, interpolated, in_region,
         (x1 + x2) / 2 AS foot_x, y2 AS foot_y, dt_seconds,
         uid IN (SELECT uid FROM staff_uids) AS staff,
         ${clockColumns(config, "t_seconds")}
@@ -203,9 +230,10 @@ async function createViews(a: Analytics): Promise<void> {
         SELECT segment, start, dt, k * stride AS frame, k * stride / fps AS t_seconds
         FROM (SELECT *, unnest(range(frames_analysed)) AS k FROM segments))`],
     ["people_in_view", `
-      SELECT f.*, coalesce(c.people, 0) AS people, coalesce(c.customers, 0) AS customers
+      SELECT f.*, coalesce(c.people, 0) AS people, coalesce(c.customers, 0) AS customers, coalesce(c.in_region, 0) AS people_in_region
       FROM frames f LEFT JOIN (
-        SELECT segment, frame, count(*)::INTEGER AS people, (count(*) FILTER (NOT staff))::INTEGER AS customers FROM tracks GROUP BY ALL
+        SELECT segment, frame, count(*)::INTEGER AS people, (count(*) FILTER (NOT staff))::INTEGER AS customers,
+          (count(*) FILTER (in_region))::INTEGER AS in_region FROM tracks GROUP BY ALL
       ) c USING (segment, frame)`],
     ["events", `
       SELECT e.segment, e.track_id, e.segment || '/' || e.track_id AS uid, e.frame, e.t_seconds, e.line, e.direction,
@@ -231,6 +259,11 @@ async function createViews(a: Analytics): Promise<void> {
     // People in the counting region per analysed frame: the count stage's estimate (calibrated
     // model, static objects left out), everyone including staff.
     ["counts", `SELECT segment, frame, t_seconds, dt_seconds, boxes, estimate, ${clockColumns(config, "t_seconds")} FROM _counts`],
+    // Counted boxes (foot points) per analysed frame, and how many stood in each zone: presence
+    // from detections, for when tracks are too broken to follow people.
+    ["counted_boxes", `SELECT segment, frame, t_seconds, dt_seconds, foot_x, foot_y, ${clockColumns(config, "t_seconds")} FROM _counted_boxes`],
+    ["zone_presence", `SELECT p.segment, p.frame, p.t_seconds, s.dt AS dt_seconds, p.zone, p.boxes, ${clockColumns(config, "p.t_seconds")}
+      FROM _zone_presence p JOIN segments s USING (segment)`],
   );
   for (const [name, body] of views) await conn.run(`CREATE VIEW ${name} AS ${body}`);
   await conn.run(`CREATE MACRO footfall(bucket_width) AS TABLE ${footfallSql("bucket_width", "true")}`);

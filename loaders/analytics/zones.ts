@@ -71,3 +71,31 @@ export function displayImpressions(visits: readonly ZoneVisit[], zones: readonly
       return { zone: z.name, stoppers, passersBy: mine.length - stoppers };
     });
 }
+
+export interface ZonePresence {
+  frame: number;
+  t: number;
+  zone: string;
+  /** Counted boxes whose foot point stood in the zone on that frame (frames with none are left out). */
+  boxes: number;
+}
+
+/**
+ * Zone occupancy without identities: per frame, how many counted boxes stood in each zone.
+ * `columns` are frame, t, foot x, foot y of the boxes, sorted by frame.
+ */
+export function zonePresence(columns: number[][], zones: readonly ZoneConfig[]): ZonePresence[] {
+  const [frame = [], t = [], x = [], y = []] = columns;
+  const out: ZonePresence[] = [];
+  for (let i = 0; i < frame.length; ) {
+    let j = i;
+    while (j < frame.length && frame[j] === frame[i]) j++;
+    for (const zone of zones) {
+      let n = 0;
+      for (let k = i; k < j; k++) if (pointInPolygon(x[k], y[k], zone.polygon)) n++;
+      if (n) out.push({ frame: frame[i], t: t[i], zone: zone.name, boxes: n });
+    }
+    i = j;
+  }
+  return out;
+}

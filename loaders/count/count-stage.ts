@@ -4,7 +4,7 @@
 // names the static tracks. loaders/pipeline/counting-stage.ts wires it into the pipeline (see README.md here).
 import type { Detections, TrackRow } from "../types.ts";
 import { countBoxes, MovingAverage, predictCount, UNCALIBRATED, type CountCalibration, type CountModel, type ResidualStats } from "./model.ts";
-import type { RoiMask } from "./roi.ts";
+import { headPoint, roiContains, type RoiMask } from "./roi.ts";
 import { StaticFilter, type FrameEvidence, type StaticSummary } from "./static-filter.ts";
 
 export interface CountStageOptions {
@@ -73,6 +73,12 @@ export class CountStage {
     this.model = cal?.model ?? UNCALIBRATED.model;
     this.smoother = new MovingAverage(this.smoothSeconds);
     this.filter = new StaticFilter({ frameWidth: iw, frameHeight: ih, sourceWidth: o.sourceWidth, sourceHeight: o.sourceHeight, plateGray: o.plateGray, roi: o.roi, scoreThreshold: this.scoreThreshold });
+  }
+
+  /** True when a person with this box is in the counting region (their head point is). */
+  inRegion(x1: number, y1: number, x2: number, y2: number): boolean {
+    const [x, y] = headPoint([x1, y1, x2, y2], 0);
+    return roiContains(this.o.roi, x, y, this.o.sourceWidth, this.o.sourceHeight);
   }
 
   /**

@@ -21,6 +21,7 @@ import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { lockRun, readCheckpoint, runIdentity, writeCheckpoint } from "./checkpoint.ts";
 import { CountingStage } from "./counting-stage.ts";
 import { DetectStage, newFrame } from "./detect-stage.ts";
+import { MOTION_GATE_THRESHOLD, MotionGate } from "./motion-gate.ts";
 import { MOTION_GRID_FACTOR, MotionStage } from "./motion-stage.ts";
 import { replay } from "./replay.ts";
 import type { Stage } from "./stage.ts";
@@ -50,6 +51,8 @@ export interface AnalysisSettings {
   chunkFrames?: number;
   /** Continue an interrupted run in `out` from its last committed chunk. */
   resume?: boolean;
+  /** Motion gating: the share of the counting region that must differ from the plate for the detector to run (motion-gate.ts); false: detect on every frame. */
+  motionGate?: number | false;
 }
 
 export interface AnalyzeOptions extends AnalysisSettings {
@@ -93,6 +96,8 @@ interface Plan {
   repair: boolean;
   repairGapSeconds: number;
   chunkFrames: number;
+  /** Gate threshold, null when gating is off. */
+  motionGate: number | null;
 }
 
 function plan(opts: AnalyzeOptions, video: VideoInfo): Plan {
@@ -114,6 +119,7 @@ function plan(opts: AnalyzeOptions, video: VideoInfo): Plan {
     repair: opts.repair ?? true,
     repairGapSeconds: opts.repairGapSeconds ?? REPAIR_GAP_SECONDS,
     chunkFrames: Math.max(1, Math.floor(opts.chunkFrames ?? CHUNK_FRAMES)),
+    motionGate: opts.motionGate === false ? null : (opts.motionGate ?? MOTION_GATE_THRESHOLD),
   };
 }
 
@@ -136,7 +142,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     const calibration = opts.calibration;
     const identity = runIdentity(video.path, {
       model: p.manifest.path, inputSize: p.inputSize, stride, trackerName: p.tracker, scoreThreshold: thresholds.detect, decodeFloor: thresholds.decodeFloor,
-      classes: p.classes, calibration: calibration?.calibration ?? null, roi: calibration?.roiPath ?? null,
+      classes: p.classes, calibration: calibration?.calibration ?? null, roi: calibration?.roiPath ?? null, motionGate: p.motionGate,
     });
     const previous = opts.resume ? readCheckpoint(partsDir) : undefined;
     if (opts.resume && !previous) opts.onWarning?.(`${out}: nothing to resume, starting from the first frame`);
@@ -155,13 +161,15 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       calibration: calibration?.calibration, roi: calibration?.roi, roiPath: calibration?.roiPath, rawParts: previous?.countParts,
     });
     const detections = await DetectionTable.open(conn, out, { classNames: detect.classNames, keep: thresholds.keep, parts: previous?.parts });
-    const tracks = await TrackTable.open(conn, out, (rows) => counting.staticTracks(rows));
+    const tracks = await TrackTable.open(conn, out, (rows) => counting.staticTracks(rows), (r) => counting.counter.inRegion(r.x1, r.y1, r.x2, r.y2));
     const track = new TrackStage({
       tracker: p.tracker, thresholds, fps: video.fps, stride, repair: p.repair, repairGapSeconds: p.repairGapSeconds,
       frameSize: [video.width, video.height], entrances: opts.entrances,
     },
       (rows) => tracks.write(rows), (frame) => counting.forget(frame));
-    const stages: Stage[] = [detect, motion, counting, track, detections];
+    // the motion stage goes first: the gate reads its grid before the detector runs
+    if (p.motionGate !== null) detect.gate = new MotionGate(p.motionGate, motion.plateGray, motion.motion.width, motion.motion.height, calibration?.roi, previous?.motionSkipped);
+    const stages: Stage[] = [motion, detect, counting, track, detections];
 
     let analysed = previous?.framesAnalysed ?? 0;
     let lastFrame = previous?.lastFrame ?? -1;
@@ -172,6 +180,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       for (const s of stages) await s.commit(lastFrame);
       writeCheckpoint(partsDir, {
         version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detections.writer.partNames, countParts: counting.raw.partNames, motionFrames: motion.motion.frames,
+        motionSkipped: detect.gate?.skipped,
       }, motion.motion.grid);
     };
 
@@ -238,6 +247,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       background: { width: motion.plate.width, height: motion.plate.height, samples: motion.plate.samples },
       segment: opts.segment ? { ...opts.segment, start: opts.segment.start?.toISOString() ?? null } : undefined,
       counting: counting.counter.summary({ total: tracks.ids.size, staticIds: tracks.staticIds }),
+      motionGate: { enabled: p.motionGate !== null, threshold: p.motionGate ?? 0, skipped: detect.gate?.skipped ?? 0 },
       partial: partialResult(frames.end, lastFrame, lastSeconds, video.fps),
       outputs: {
         detections: "detections.parquet",

@@ -11,8 +11,11 @@ export const DETECTION_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["class", "VARCHAR"],
   ["static", "BOOLEAN"], ["counted", "BOOLEAN"],
 ];
+// `in_region`: the person's head point is in the counting region, so tracked people and counted
+// people can be compared (track coverage).
 export const TRACK_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["track_id", "INTEGER"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["interpolated", "BOOLEAN"],
+  ["in_region", "BOOLEAN"],
 ];
 
 /**
@@ -55,15 +58,19 @@ export class TrackTable {
   readonly staticIds = new Set<number>();
   points = 0;
 
-  private constructor(private readonly writer: ParquetWriter, private readonly scenery: (rows: TrackRow[]) => Set<number>) {}
+  private constructor(
+    private readonly writer: ParquetWriter,
+    private readonly scenery: (rows: TrackRow[]) => Set<number>,
+    private readonly inRegion: (r: TrackRow) => boolean,
+  ) {}
 
-  /** `scenery(rows)` names the tracks among `rows` that never move and match the plate. */
-  static async open(conn: DuckDBConnection, out: string, scenery: (rows: TrackRow[]) => Set<number>): Promise<TrackTable> {
+  /** `scenery(rows)` names the tracks among `rows` that never move and match the plate; `inRegion(row)`: in the counting region. */
+  static async open(conn: DuckDBConnection, out: string, scenery: (rows: TrackRow[]) => Set<number>, inRegion: (r: TrackRow) => boolean): Promise<TrackTable> {
     // tracks come back person by person, not in frame order: sorted once at the end
     const writer = await ParquetWriter.open(conn, {
       table: "tracks", schema: TRACK_SCHEMA, file: join(out, "tracks.parquet"), partsDir: join(out, ".parts"), orderBy: "frame, track_id", sortOnFinish: true,
     });
-    return new TrackTable(writer, scenery);
+    return new TrackTable(writer, scenery, inRegion);
   }
 
   async write(rows: TrackRow[]): Promise<void> {
@@ -74,7 +81,7 @@ export class TrackTable {
         this.staticIds.add(r.trackId);
         continue;
       }
-      this.writer.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated]);
+      this.writer.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated, this.inRegion(r)]);
       this.points++;
       if (this.writer.chunkFull) await this.writer.commit();
     }
