@@ -11,7 +11,8 @@
 // not rendered), so an interval is judged against what the store really changed, not one day's luck.
 // Work goes to $TRUTH_DIR (default a temp folder). Figures come from a busy, shared machine.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { findRunDirs } from "../loaders/run/read.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCameraConfig } from "../loaders/config/camera.ts";
@@ -44,7 +45,16 @@ async function run(scenario: string, seed: number, name: string): Promise<Measur
     smw(["simulate", scenario, "--out", join(dir, "footage"), "--seed", String(seed), "--quiet"]);
     say(`${name}: rendered in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
-  if (!existsSync(join(dir, "runs"))) {
+  const videos = readdirSync(footage).filter((f) => f.endsWith(".mp4")).length;
+  const analysed = () => {
+    try {
+      return findRunDirs([join(dir, "runs")]).length;
+    } catch {
+      return 0; // no run folder yet
+    }
+  };
+  if (analysed() < videos) {
+    rmSync(join(dir, "runs"), { recursive: true, force: true }); // an analysis that stopped part-way is redone
     const t0 = performance.now();
     smw(["analyze", footage, "--out", join(dir, "runs"), "--config", join(footage, "camera.json"), "--quiet"]);
     say(`${name}: analysed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
