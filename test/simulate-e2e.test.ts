@@ -1,7 +1,7 @@
 // End to end on rendered footage: smw simulate -> smw analyze -> smw report, against the truth
 // smw simulate wrote. 90 s of the front scenario at 3 frames/s (270 frames). Tolerances, measured
-// (seed 1: visitors 21, true 20; line in 10 and out 5, true 11 and 6; seeds 2-3 were as close): visitors and line
-// crossings (in + out) within max(3, 30%) of the truth.
+// (seed 1: visitors 37, true 36; line in 15 and out 11, true 17 and 13): visitors and line crossings (in + out)
+// within max(3, 30%) of the truth.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -44,6 +44,10 @@ test("scenario mistakes stop with one line naming the file and the field, exit 2
   expectOneLine(["simulate", badScenario((s) => (s.queue.till = "left window")), "--out", out], /queue\.till: zone "left window" is a display zone/);
   expectOneLine(["simulate", badScenario((s) => (s.background = "/nonexistent.png")), "--out", out], /background: \/nonexistent\.png: no such clip, image or run folder/);
   expectOneLine(["simulate", badScenario(() => {}), "--out", out, "--days", "0"], /--days must be a whole number >= 1/);
+  // another render into the same folder would mix its segments with these while its truth covers only its own
+  const earlier = badScenario((s) => (s.clock.open = [12, 12 + 3 / 3600]));
+  assert.equal(smw(["simulate", earlier, "--out", out, "--quiet"]).code, 0);
+  expectOneLine(["simulate", badScenario((s) => (s.clock.open = [13, 13 + 3 / 3600])), "--out", out], /front: holds 1 segment\(s\) this scenario does not render \(front_20240507_120000\.mp4, \.\.\.\)/);
 });
 
 const decodeHash = (video: string) =>

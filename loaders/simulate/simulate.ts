@@ -8,7 +8,7 @@
 //   <out>/<camera>/truth/<segment>/           a run folder of the true boxes (smw report reads it)
 //   <out>/<camera>/truth/*.parquet            crossings, zone visits, counts per frame, queue waits
 //   <out>/<camera>/truth.json                 headline numbers per day and per window
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join, relative } from "node:path";
 import { decode } from "fast-png";
 import { wallClockToDate, type CameraConfig } from "../config/camera.ts";
@@ -162,6 +162,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
 
   const days = daysOf(s.clock.start, s.clock.days);
   const slots = segmentSlots(s);
+  const names = new Set(days.flatMap((d) => slots.map((x) => `${camera}_${d.date.replaceAll("-", "")}_${hms(x.start).join("")}.mp4`)));
+  // segments of an earlier render would be analysed with the new ones while the truth covers only these
+  const stale = readdirSync(dir).filter((f) => f.endsWith(".mp4") && !names.has(f));
+  if (stale.length) throw new UserError(`${dir}: holds ${stale.length} segment(s) this scenario does not render (${stale[0]}, ...): render into an empty --out folder, or delete them`);
   const framesTotal = days.length * slots.reduce((t, x) => t + x.frames, 0);
   const writer = await TruthWriter.open();
   const collect = new TruthCollector();
@@ -173,7 +177,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       const agents = planDay({ scenario: s, heights, people: people.length, day: d.day, weekday: d.weekday, seed });
       const localIso = (sec: number) => `${d.date}T${hms(sec).join(":")}`;
       for (const slot of slots) {
-        const name = `${camera}_${d.date.replaceAll("-", "")}_${hms(slot.start).join("")}`;
+        const name = `${camera}_${d.date.replaceAll("-", "")}_${hms(slot.start).join("")}`; // as in `names`
         const video = join(dir, `${name}.mp4`);
         const start = wallClockToDate(localIso(slot.start), s.cameraConfig.timezone)!;
         const end = slot.start + slot.frames / fps;
