@@ -1,8 +1,9 @@
 // `smw watch`: a live input recorded in rolling segments, each analysed by the segment recipe as
 // it finishes.
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { UserError } from "../errors.ts";
 import { loadAlertRules, runAlerts } from "../ops/alerts.ts";
+import { CREDENTIAL_ENV, redactCredentials, urlHasPassword } from "../ops/live-input.ts";
 import { watch } from "../ops/watch.ts";
 import { loadCamera } from "../pipeline/segment.ts";
 import { positiveInt } from "./options.ts";
@@ -18,17 +19,23 @@ export function watchCommand(): Command {
     .option("--config <camera.json>", "camera config: lines and zones analysed per segment")
     .option("--rules <rules.json>", "occupancy alert rules checked on every segment")
     .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"), 1)
+    .addOption(new Option("--rtsp-transport <how>", "RTSP over tcp or udp (default: tcp, falling back to udp when the camera refuses tcp)").choices(["tcp", "udp"]))
     .addHelpText("after", `
+The camera's user and password come from the environment (${CREDENTIAL_ENV.user}, ${CREDENTIAL_ENV.password}),
+never from a file: they are put into the URL for ffmpeg and left out of every log and file smw writes.
+
 Examples:
-  smw watch rtsp://192.0.2.10/stream1 --out runs/live --segment 300 --until 21:00
+  ${CREDENTIAL_ENV.user}=viewer ${CREDENTIAL_ENV.password}=... smw watch rtsp://192.0.2.10:554/Streaming/Channels/101 --out runs/live --segment 300 --until 21:00
+  smw watch http://192.0.2.11/mjpg/video.mjpg --out runs/door --duration 3600
   smw watch /dev/video0 --out runs/webcam --duration 600 --rules alerts.json`)
     .action(async (input: string, o) => {
       const camera = o.config ? loadCamera(o.config) : undefined;
       const rules = o.rules ? loadAlertRules(o.rules) : undefined;
+      if (urlHasPassword(input)) process.stderr.write(`smw: warning: the camera URL carries a password, which other users of this machine can see in the process list; set ${CREDENTIAL_ENV.user} and ${CREDENTIAL_ENV.password} instead\n`);
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
       const r = await watch({
-        input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal,
+        input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal, transport: o.rtspTransport,
         analyze: (seg) => ({ stride: o.stride, config: camera, segment: { name: seg.name, start: seg.start } }),
         log: (line) => process.stderr.write(`${line}\n`),
         onSegment: async (seg) => {
@@ -37,7 +44,8 @@ Examples:
           console.log(`${seg.name}: ${seg.summary?.framesAnalysed ?? 0} frames, ${seg.summary?.tracks ?? 0} tracks -> ${seg.runDir}`);
         },
       });
-      console.log(`stopped (${r.stoppedBy}) after ${r.segments.length} segments`);
-      if (r.stoppedBy === "input-failed") throw new UserError(`${input}: the input failed; check the URL or device and that the camera is reachable`);
+      const gaps = r.gaps.length ? `, ${r.gaps.length} gap${r.gaps.length > 1 ? "s" : ""} without pictures (${r.gaps.reduce((t, g) => t + g.seconds, 0).toFixed(0)} s; see ${o.out}/gaps.jsonl)` : "";
+      console.log(`stopped (${r.stoppedBy}) after ${r.segments.length} segments${gaps}`);
+      if (r.stoppedBy === "input-failed") throw new UserError(`${redactCredentials(input)}: the input failed; check the URL or device and that the camera is reachable`);
     });
 }
