@@ -12,14 +12,14 @@ import type { Detections, Tracker, TrackRow } from "../types.ts";
 import type { FrameContext, Stage } from "./stage.ts";
 
 /** A person hidden this long keeps their id online; offline, tracklets are linked across REPAIR_GAP_SECONDS. */
-export const TRACK_BUFFER_SECONDS = 3;
+export const TRACK_BUFFER_SECONDS = 2;
 export const REPAIR_GAP_SECONDS = 2;
 /** Longest linked gap filled in by interpolation (a longer one stays open: a guessed path through a crowd adds boxes nobody saw). */
 export const FILL_GAP_SECONDS = 1;
 /** A track starts on a box this far above the tracking threshold... */
 export const BIRTH_MARGIN = 0.05;
 /** ...and a person is kept only if some box of theirs scored this far above it. */
-export const CONFIRM_MARGIN = 0.25;
+export const CONFIRM_MARGIN = 0.2;
 
 export interface TrackStageOptions {
   tracker: TrackerName;
@@ -65,7 +65,7 @@ export class TrackStage implements Stage {
       stride, fps, maxGapFrames: gapFrames, maxFillFrames: Math.min(gapFrames, Math.round(FILL_GAP_SECONDS * fps)),
       stitch: o.repair, interpolate: o.repair, frameSize: o.frameSize, entrances: o.entrances,
       minPeakScore: o.repair && o.tracker === "bytetrack" ? th.detect + CONFIRM_MARGIN : 0,
-      entryCost: { edge: 0.1, interior: 1.5 }, exitCost: { edge: 0.1, interior: 1.5 }, velocityWindow: 3,
+      entryCost: { edge: 0.6, interior: 1 }, exitCost: { edge: 0.6, interior: 1 }, motionTolerance: { base: 0.3, perSecond: 0.5 }, velocityWindow: 3,
       // a track the tracker still keeps (lost, not dropped) may come back: wait that long, and the gap
       settleFrames: Math.max(gapFrames, trackerBuffer) + 2 * stride,
     });

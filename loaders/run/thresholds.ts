@@ -7,10 +7,10 @@ export const BYTETRACK_LOW_SCORE = 0.15;
 
 /**
  * Tracking threshold without a calibration. Lower than the detector's own 0.45 because tracks
- * are confirmed offline (a person needs one box 0.25 above it, see pipeline/track-stage.ts):
+ * are confirmed offline (a person needs one box 0.2 above it, see pipeline/track-stage.ts):
  * partly hidden people in a group score 0.3-0.45 for most of their visit.
  */
-export const TRACKING_SCORE = 0.35;
+export const TRACKING_SCORE = 0.4;
 
 /**
  * Where a calibration exists, tracking uses its threshold too, so tracks and counts see the same
