@@ -7,7 +7,7 @@ import { expandVideoInputs, planSegments, segmentStarts } from "../pipeline/segm
 import type { RunSummary } from "../run/contract.ts";
 import { ensureWritableDir } from "../store/out-dir.ts";
 import { probeVideo } from "../video/probe.ts";
-import { fraction, positiveInt, size } from "./options.ts";
+import { classList, fraction, positiveInt, size } from "./options.ts";
 import { progressReporter } from "./progress.ts";
 
 export function analyzeCommand(): Command {
@@ -21,8 +21,10 @@ export function analyzeCommand(): Command {
     .option("--model <manifest.json>", "model manifest", undefined)
     .option("--input-size <WxH>", "model input size (multiples of 32); default keeps the video's aspect at 384 long side", size)
     .option("--score-threshold <p>", "minimum detection score", fraction)
+    .option("--classes <names>", "COCO classes to detect and track, comma-separated, as the model manifest names them (default: the camera config's classes, else person)", classList)
     .addOption(new Option("--tracker <name>", "tracker").choices(["centroid", "bytetrack"]).default("bytetrack"))
     .option("--no-repair", "skip offline track repair (gap interpolation and fragment stitching)")
+    .option("--no-motion-gate", "run the detector on every frame (default: frames that do not differ from the background plate skip it)")
     .option("--threads <n>", "onnxruntime threads", positiveInt("--threads"))
     .option("--resume", "continue an interrupted run in --out from its last committed chunk")
     .option("--chunk-frames <n>", "analysed frames per committed chunk (work redone at most after a crash)", positiveInt("--chunk-frames"))
@@ -35,6 +37,7 @@ Examples:
   smw analyze data/clips/tud-stadtmitte.mp4 --out runs/demo
   smw analyze store.mp4 --out runs/store --stride 2 --mot runs/store/tracks.txt
   smw analyze store.mp4 --out runs/store --resume      # after a crash or Ctrl-C
+  smw analyze drive-through.mp4 --out runs/cars --classes car,truck
   smw analyze footage/2024-05-18/ --out runs/store --config camera.json   # a day of segments`)
     .action(async (inputs: string[], o) => {
       const camera = o.config ? loadCamera(o.config) : undefined;
@@ -54,8 +57,8 @@ Examples:
         try {
           done = await analyzeSegment({
             video: plan.video, out: plan.out, config: camera, segment: { name: plan.segment, start: plan.start },
-            mot: o.mot, stride: o.stride, model: o.model, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
-            repair: o.repair, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
+            mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
+            repair: o.repair, motionGate: o.motionGate ? undefined : false, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
             onProgress: (p) => progress.update(p),
             onWarning: (m) => process.stderr.write(`smw: ${m}\n`),
           });

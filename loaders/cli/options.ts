@@ -24,6 +24,13 @@ export function size(v: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
+/** "person,bicycle" -> ["person", "bicycle"]; the names are checked against the model's when the analysis starts. */
+export function classList(v: string): string[] {
+  const names = v.split(",").map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError("must name classes, comma-separated, e.g. person,bicycle");
+  return names;
+}
+
 /** `--config` when given, else the camera.json smw analyze stored with the run, else none. */
 export function runCameraConfig(runDir: string, given?: string): CameraConfig | undefined {
   const path = given ?? [join(runDir, "camera.json")].find((f) => existsSync(f));

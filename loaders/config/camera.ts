@@ -61,6 +61,8 @@ export const cameraConfigSchema = z
       .object({ bornInZones: z.array(z.string()).optional(), maxDwellMinutes: z.number().positive().optional() })
       .strict()
       .default({}),
+    /** COCO class names to detect and track (names as in the model manifest); default person. */
+    classes: z.array(z.string().min(1)).min(1, "needs at least one class name (e.g. person)").optional(),
     dayparts: z.record(z.string().min(1), hourRange).default(DEFAULT_DAYPARTS),
     lineCrossing: z.object({ minFramesOnSide: z.number().int().min(1).default(3) }).strict().default({}),
     zoneDebounceSeconds: z.number().min(0).default(1),

@@ -1,7 +1,7 @@
 // The analysis of one video, wired from its stages in the order data flows: frames from ffmpeg ->
-// detect -> motion -> count -> track -> write. Each stage lives in its own module (stage.ts says
-// what they share); this file resolves the settings, runs the frame loop, commits chunks with a
-// checkpoint, keeps time, and writes run.json.
+// motion -> detect (skipped on quiet frames: motion-gate.ts) -> count -> track -> write. Each stage
+// lives in its own module (stage.ts says what they share); this file resolves the settings, runs
+// the frame loop, commits chunks with a checkpoint, keeps time, and writes run.json.
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DETECTOR_DEFAULTS } from "../detect/detector.ts";
@@ -26,7 +26,8 @@ import { MOTION_GRID_FACTOR, MotionStage } from "./motion-stage.ts";
 import { replay } from "./replay.ts";
 import type { Stage } from "./stage.ts";
 import { DetectionTable, TrackTable } from "./tables.ts";
-import { REPAIR_GAP_SECONDS, TrackStage } from "./track-stage.ts";
+import { REPAIR_GAP_SECONDS } from "./track-stage.ts";
+import { ClassTrackStages } from "./class-tracks.ts";
 
 /** How to analyse: the choices a user (or a queue job) makes, the same for every segment of a camera. */
 export interface AnalysisSettings {
@@ -154,7 +155,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     await conn.run(`SET memory_limit = '512MB'; SET temp_directory = ${sqlString(join(partsDir, "spill"))}`);
 
     const tb = performance.now();
-    const motion = await MotionStage.create(conn, out, video, p.inputSize, opts.backgroundSamples);
+    const motion = await MotionStage.create(conn, out, video, p.inputSize, opts.backgroundSamples, calibration?.roi);
     timings.background = (performance.now() - tb) / 1000;
     const counting = await CountingStage.open(conn, out, {
       inputSize: p.inputSize, sourceWidth: video.width, sourceHeight: video.height, plateGray: motion.plateGray, scoreThreshold: thresholds.count,
@@ -162,13 +163,13 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     });
     const detections = await DetectionTable.open(conn, out, { classNames: detect.classNames, keep: thresholds.keep, parts: previous?.parts });
     const tracks = await TrackTable.open(conn, out, (rows) => counting.staticTracks(rows), (r) => counting.counter.inRegion(r.x1, r.y1, r.x2, r.y2));
-    const track = new TrackStage({
+    const track = new ClassTrackStages(p.classes.map((c) => detect.classNames.indexOf(c)), detect.classNames, {
       tracker: p.tracker, thresholds, fps: video.fps, stride, repair: p.repair, repairGapSeconds: p.repairGapSeconds,
       frameSize: [video.width, video.height], entrances: opts.entrances,
     },
-      (rows) => tracks.write(rows), (frame) => counting.forget(frame));
+      (rows, className) => tracks.write(rows, className), (frame) => counting.forget(frame));
     // the motion stage goes first: the gate reads its grid before the detector runs
-    if (p.motionGate !== null) detect.gate = new MotionGate(p.motionGate, motion.plateGray, motion.motion.width, motion.motion.height, calibration?.roi, previous?.motionSkipped);
+    if (p.motionGate !== null) detect.gate = new MotionGate(p.motionGate, motion.motion.regionCells, previous?.motionSkipped);
     const stages: Stage[] = [motion, detect, counting, track, detections];
 
     let analysed = previous?.framesAnalysed ?? 0;

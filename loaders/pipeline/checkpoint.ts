@@ -16,6 +16,8 @@ export interface Checkpoint {
   /** Part files of the count stage's per-frame rows. */
   countParts?: string[];
   motionFrames: number;
+  /** Frames the motion gate kept from the detector so far (run.json reports the total). */
+  motionSkipped?: number;
 }
 
 const LOCK = ".smw-lock";

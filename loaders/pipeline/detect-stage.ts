@@ -4,6 +4,7 @@ import { Detector, DETECTOR_DEFAULTS } from "../detect/detector.ts";
 import type { ModelManifest } from "../detect/manifest.ts";
 import type { Thresholds } from "../run/contract.ts";
 import { emptyDetections } from "../types.ts";
+import type { MotionGate } from "./motion-gate.ts";
 import type { FrameContext, Stage } from "./stage.ts";
 
 export class DetectStage implements Stage {
@@ -25,7 +26,11 @@ export class DetectStage implements Stage {
     return this.detector.classNames;
   }
 
+  /** Set when motion gating is on: a quiet frame (the motion stage ran first) keeps its empty detections. */
+  gate?: MotionGate;
+
   async onFrame(f: FrameContext): Promise<void> {
+    if (this.gate && f.changed !== undefined && !this.gate.wantsDetector(f.changed)) return;
     f.detections = await this.detector.detect(f.pixels, "BGR", this.source.width, this.source.height);
   }
 

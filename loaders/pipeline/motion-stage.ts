@@ -4,6 +4,7 @@
 // the end.
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { roiGrid, type RoiMask } from "../count/roi.ts";
 import { UserError } from "../errors.ts";
 import { plateSize, temporalMedian } from "../scene/background.ts";
 import { heatmapOverPlate } from "../scene/heatmap-image.ts";
@@ -31,12 +32,13 @@ export class MotionStage implements Stage {
     /** Plate luma on the motion grid: what every frame is compared with. */
     readonly plateGray: Float32Array,
     inputSize: [number, number],
+    region: Uint8Array,
   ) {
-    this.motion = new MotionAccumulator(inputSize[0], inputSize[1], plateGray, { factor: MOTION_GRID_FACTOR });
+    this.motion = new MotionAccumulator(inputSize[0], inputSize[1], plateGray, { factor: MOTION_GRID_FACTOR, region });
   }
 
   /** Samples are spread over the video deterministically, so a resumed run rebuilds the same plate. */
-  static async create(conn: DuckDBConnection, out: string, video: VideoInfo, inputSize: [number, number], samples = 25): Promise<MotionStage> {
+  static async create(conn: DuckDBConnection, out: string, video: VideoInfo, inputSize: [number, number], samples = 25, roi?: RoiMask): Promise<MotionStage> {
     const [pw, ph] = plateSize(video.width, video.height);
     const sampled = await sampleFrames(video.path, video.duration, { count: Math.min(samples, video.frameCount), width: pw, height: ph });
     if (sampled.frames.length === 0) throw new UserError(`${video.path}: no frame could be decoded; check the file plays, or re-encode it with ffmpeg`);
@@ -44,12 +46,13 @@ export class MotionStage implements Stage {
     const [gw, gh] = [Math.floor(inputSize[0] / MOTION_GRID_FACTOR), Math.floor(inputSize[1] / MOTION_GRID_FACTOR)];
     const plateGray = resampleGray(toGray(plate, "RGB", new Float32Array(pw * ph)), pw, ph, gw, gh);
     writeRgbPng(join(out, "background.png"), plate, pw, ph);
-    return new MotionStage(conn, out, { pixels: plate, width: pw, height: ph, samples: sampled.frames.length }, plateGray, inputSize);
+    return new MotionStage(conn, out, { pixels: plate, width: pw, height: ph, samples: sampled.frames.length }, plateGray, inputSize, roiGrid(roi, gw, gh));
   }
 
   onFrame(f: FrameContext): void {
     this.motion.add(f.pixels, "BGR");
     f.gray = this.motion.gray;
+    f.changed = this.motion.changed;
   }
 
   async commit(): Promise<void> {}

@@ -7,12 +7,12 @@ import { readMotionGrid, type Checkpoint } from "./checkpoint.ts";
 import type { CountingStage } from "./counting-stage.ts";
 import type { MotionStage } from "./motion-stage.ts";
 import type { DetectionTable } from "./tables.ts";
-import type { TrackStage } from "./track-stage.ts";
+import type { ClassTrackStages } from "./class-tracks.ts";
 
 export interface ReplayStages {
   motion: MotionStage;
   counting: CountingStage;
-  track: TrackStage;
+  track: ClassTrackStages;
   detections: DetectionTable;
 }
 
@@ -45,7 +45,7 @@ async function replayTracker(
   conn: DuckDBConnection,
   relation: string,
   classNames: readonly string[],
-  track: TrackStage,
+  track: ClassTrackStages,
   o: { stride: number; lastFrame: number; fps: number },
 ): Promise<void> {
   const reader = await conn.runAndReadAll(`SELECT frame, t_seconds, x1, y1, x2, y2, score, "class" AS cls, static FROM ${relation} ORDER BY frame, score DESC`);

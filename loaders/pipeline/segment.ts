@@ -10,7 +10,9 @@ import { writeRunAnalytics } from "../analytics/run-tables.ts";
 import { loadCameraConfig, type CameraConfig } from "../config/camera.ts";
 import { withRegion, type LoadedCalibration } from "../count/config.ts";
 import type { Progress, RunSummary } from "../run/contract.ts";
+import { DEFAULT_MANIFEST, loadManifest } from "../detect/manifest.ts";
 import { analyzeVideo, type AnalysisSettings } from "./analyze.ts";
+import { checkClasses } from "./class-tracks.ts";
 import { segmentStarts } from "./segments.ts";
 
 /** A camera config read and checked once, with its calibration's region mask loaded. */
@@ -53,8 +55,11 @@ export async function analyzeSegment(job: SegmentJob): Promise<SegmentOutcome> {
   const { video, out, config, segment, ...settings } = job;
   const camera = typeof config === "string" ? loadCamera(config) : config;
   const start = segment?.start !== undefined ? segment.start : segmentStarts([video], [0], camera?.config)[0];
+  const asked = settings.classes ?? camera?.config.classes;
+  const classes = asked && checkClasses(asked, loadManifest(settings.model ?? DEFAULT_MANIFEST), settings.classes ? "--classes" : `${camera!.path}: classes`);
   const summary = await analyzeVideo({
     ...settings,
+    classes,
     video,
     out,
     calibration: camera?.calibration,

@@ -1,5 +1,5 @@
 // What every stage of the analysis implements, so analyze.ts only wires them: each analysed frame
-// passes the stages in order (detect, motion, count, track, write), each reading what the stages
+// passes the stages in order (motion, detect, count, track, write), each reading what the stages
 // before it set on the frame; at a chunk boundary every stage commits what it has finished (the
 // checkpoint then names the part files), and at the end of the video each writes its tables.
 import type { CountedFrame } from "../count/count-stage.ts";
@@ -17,6 +17,8 @@ export interface FrameContext {
   detections: Detections;
   /** Set by the motion stage: the frame's luma on the motion grid. */
   gray?: Float32Array;
+  /** Set by the motion stage: motion-grid cells of the counting region that differ from the plate (the motion gate's test). */
+  changed?: number;
   /** Set by the count stage: static and counted flags per box, the frame's count and foreground. */
   counted?: CountedFrame;
 }

@@ -12,10 +12,11 @@ export const DETECTION_SCHEMA: Schema = [
   ["static", "BOOLEAN"], ["counted", "BOOLEAN"],
 ];
 // `in_region`: the person's head point is in the counting region, so tracked people and counted
-// people can be compared (track coverage).
+// people can be compared (track coverage). `class`: the model's class the track was made of
+// (person unless `--classes` says otherwise).
 export const TRACK_SCHEMA: Schema = [
   ["frame", "INTEGER"], ["t_seconds", "DOUBLE"], ["track_id", "INTEGER"], ["x1", "FLOAT"], ["y1", "FLOAT"], ["x2", "FLOAT"], ["y2", "FLOAT"], ["score", "FLOAT"], ["interpolated", "BOOLEAN"],
-  ["in_region", "BOOLEAN"],
+  ["in_region", "BOOLEAN"], ["class", "VARCHAR"],
 ];
 
 /**
@@ -73,7 +74,7 @@ export class TrackTable {
     return new TrackTable(writer, scenery, inRegion);
   }
 
-  async write(rows: TrackRow[]): Promise<void> {
+  async write(rows: TrackRow[], className: string): Promise<void> {
     const scenery = this.scenery(rows);
     for (const r of rows) {
       this.ids.add(r.trackId);
@@ -81,7 +82,7 @@ export class TrackTable {
         this.staticIds.add(r.trackId);
         continue;
       }
-      this.writer.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated, this.inRegion(r)]);
+      this.writer.append([r.frame, r.t, r.trackId, r.x1, r.y1, r.x2, r.y2, r.score, r.interpolated, this.inRegion(r), className]);
       this.points++;
       if (this.writer.chunkFull) await this.writer.commit();
     }

@@ -76,6 +76,42 @@ export function findRunDirs(paths: string[]): string[] {
   return found.sort();
 }
 
+/** The runs of one camera in a dataset, and the DuckDB glob that names their tracks when they sit in its partitions. */
+export interface CameraRuns {
+  store: string | null;
+  camera: string;
+  dirs: string[];
+  /** `<...>/store=<id>/camera=<id>/date=*\/*\/tracks.parquet`, or null for runs outside the layout. */
+  glob: string | null;
+}
+
+/**
+ * Run folders grouped by camera: by their store=<id>/camera=<id> partitions (a store's dataset,
+ * `smw analyze` of a folder), else by the camera run.json records. Lines and zones belong to a
+ * camera, so each group is analysed with its own camera config. A group gets its glob when one
+ * of `given` (the paths the user named) is its camera folder or above it: then the glob names
+ * exactly the runs asked for.
+ */
+export function camerasOf(dirs: string[], given: string[] = []): CameraRuns[] {
+  const groups = new Map<string, CameraRuns>();
+  const roots = given.map((g) => resolve(g));
+  for (const dir of dirs) {
+    const parts = resolve(dir).split("/");
+    const at = parts.length - 3;
+    const partitioned = at > 0 && parts[at].startsWith("camera=") && parts[at + 1].startsWith("date=");
+    const store = partitioned && parts[at - 1].startsWith("store=") ? parts[at - 1].slice(6) : null;
+    const camera = partitioned ? parts[at].slice(7) : readRun(dir).segment?.camera ?? "camera";
+    const cameraDir = parts.slice(0, at + 1).join("/");
+    const above = partitioned && roots.some((r) => cameraDir === r || cameraDir.startsWith(`${r}/`));
+    const glob = above ? join(cameraDir, "date=*", "*", "tracks.parquet") : null;
+    const key = `${store}\u0000${camera}\u0000${partitioned ? cameraDir : ""}`;
+    const g = groups.get(key) ?? { store, camera, dirs: [], glob };
+    g.dirs.push(dir);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
 /** Run folders named by tracks.parquet files, run folders, or globs of either (expanded by DuckDB's glob()). */
 export function runDirsMatching(patterns: readonly string[]): Promise<string[]> {
   return withDuckDb(async (conn) => {

@@ -91,6 +91,8 @@ export interface MotionOptions {
   factor?: number;
   /** Gray levels of difference below which a pixel counts as unchanged (sensor noise, compression). */
   threshold?: number;
+  /** Grid cells (1 = in) whose changes `changed` counts: the counting region; default all. */
+  region?: Uint8Array;
 }
 
 /** Accumulates motion of frames against a fixed plate; owns every buffer it needs. */
@@ -101,6 +103,10 @@ export class MotionAccumulator {
   readonly height: number;
   readonly factor: number;
   frames = 0;
+  /** Cells of the region that changed in the last added frame (blurred difference >= threshold). */
+  changed = 0;
+  /** Cells in the region. */
+  readonly regionCells: number;
   /** Luma of the last added frame at the grid size, unblurred (the count stage reads it). */
   readonly gray: Float32Array;
   private readonly tmp: Float32Array;
@@ -108,6 +114,7 @@ export class MotionAccumulator {
   private readonly plate: Float32Array;
   private readonly radius: number;
   private readonly threshold: number;
+  private readonly region: Uint8Array | undefined;
 
   /** `plateGray` is the background's luma at the grid size (frame size / factor). */
   constructor(readonly frameWidth: number, readonly frameHeight: number, plateGray: Float32Array, opts: MotionOptions = {}) {
@@ -123,17 +130,24 @@ export class MotionAccumulator {
     this.tmp = new Float32Array(size);
     this.blurred = new Float32Array(size);
     this.plate = boxBlur(plateGray, width, height, this.radius, new Float32Array(size), new Float32Array(size));
+    this.region = opts.region;
+    if (opts.region && opts.region.length !== size) throw new Error(`region is ${opts.region.length} cells, expected ${size}`);
+    this.regionCells = opts.region ? opts.region.reduce((n, v) => n + (v ? 1 : 0), 0) : size;
   }
 
   /** Adds one frame (interleaved 3-channel pixels at frameWidth x frameHeight). */
   add(pixels: Uint8Array, order: "BGR" | "RGB" = "BGR"): void {
     toGrayBlocks(pixels, this.frameWidth, order, this.factor, this.gray, this.width);
     boxBlur(this.gray, this.width, this.height, this.radius, this.tmp, this.blurred);
-    const { grid, plate, blurred, threshold } = this;
+    const { grid, plate, blurred, threshold, region } = this;
+    let changed = 0;
     for (let p = 0; p < grid.length; p++) {
       const d = Math.abs(blurred[p] - plate[p]);
-      if (d >= threshold) grid[p] += d;
+      if (d < threshold) continue;
+      grid[p] += d;
+      if (!region || region[p]) changed++;
     }
+    this.changed = changed;
     this.frames++;
   }
 }
