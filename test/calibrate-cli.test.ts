@@ -40,8 +40,8 @@ test("smw calibrate -> analyze --config -> report: calibrated counts beat the de
   assert.equal(run.counting.calibrated, true);
   assert.deepEqual(run.model.inputSize, stored.calibration.inputSize, "the calibration's input size is the analysis size");
   assert.equal(run.thresholds.count, stored.calibration.scoreThreshold);
-  assert.equal(run.thresholds.detect, 0.45, "tracking keeps the detection threshold");
-  assert.equal(run.thresholds.keep, Math.min(0.45, stored.calibration.scoreThreshold), "detections.parquet keeps the boxes either threshold uses");
+  assert.equal(run.thresholds.detect, stored.calibration.scoreThreshold, "tracking uses the calibrated threshold too: tracks and counts see the same people");
+  assert.equal(run.thresholds.keep, stored.calibration.scoreThreshold, "detections.parquet keeps the boxes both use");
 
   const unseen = (dirName: string) => rows(`SELECT frame, estimate FROM '${join(dirName, "counts.parquet")}' ORDER BY frame`).then((r) => {
     const errors = r.filter((x) => !labelled.has(x.frame as number)).map((x) => (x.estimate as number) - truth[x.frame as number]);
