@@ -105,6 +105,11 @@ test("3 workers over 12 segments of 2 cameras and 2 dates: each done once, table
   const report = JSON.parse(r.stdout) as { cameras: { store: string; camera: string; segments: number; footageSeconds: number }[] };
   assert.deepEqual(report.cameras.map((c) => [c.store, c.camera, c.segments]), [["demo", "front", 6], ["demo", "side", 6]]);
   assert.ok(report.cameras.every((c) => c.footageSeconds > 5), r.stdout);
+  // smw export too: each segment's CSV files in the dataset's own layout
+  const exported = join(dir, "export-12");
+  const e = await smwAsync(["export", root, "--out", exported]);
+  assert.equal(e.code, 0, e.stderr);
+  for (const v of footage.videos) assert.ok(existsSync(join(exported, relative(root, runPath(root, v)), "footfall.csv")), v);
 });
 
 test("kill -9 of a worker mid-job: no half segment visible, the job is recovered as stalled, resumes from its checkpoint, same tables", async () => {
