@@ -2,7 +2,7 @@
 // every table carries the class; unknown names are refused before any work; one tracker per class.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClassTrackStages, classTrackId, detectionsOfClass } from "../loaders/pipeline/class-tracks.ts";
 import { runThresholds } from "../loaders/run/thresholds.ts";
@@ -91,4 +91,23 @@ test("class subsets and ids", () => {
   assert.equal(detectionsOfClass(d, 7).count, 0);
   assert.equal(classTrackId(5, 0, 1), 5);
   assert.deepEqual([classTrackId(5, 0, 3), classTrackId(5, 1, 3), classTrackId(5, 2, 3)], [15, 16, 17]);
+});
+
+test("smw report counts per class: a run whose tracks are of two classes gets a row for each", async () => {
+  // the person,bicycle run with its two longest tracks relabelled as bicycles (no bicycle rides through the bundled clips)
+  const both = join(dir, "both"), mixed = join(dir, "mixed");
+  cpSync(both, mixed, { recursive: true });
+  await query(`COPY (SELECT * REPLACE (CASE WHEN track_id IN (SELECT track_id FROM '${both}/tracks.parquet' GROUP BY track_id ORDER BY count(*) DESC, track_id LIMIT 2)
+    THEN 'bicycle' ELSE class END AS class) FROM '${both}/tracks.parquet') TO '${mixed}/tracks.parquet' (FORMAT parquet)`);
+  const r = smw(["report", mixed, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const h = JSON.parse(r.stdout);
+  const byClass = Object.fromEntries(h.classes.map((c: { class: string; visitors: number }) => [c.class, c.visitors]));
+  console.log(`visitors by class: ${JSON.stringify(byClass)} of ${h.visitors}`);
+  assert.equal(byClass.bicycle, 2);
+  assert.equal(byClass.person + byClass.bicycle, h.visitors);
+  const text = smw(["report", mixed]).stdout;
+  assert.match(text, /Class\s+Visitors\s+Line in\s+Line out\n(person|bicycle)\s+\d+/);
+  // a run of people alone keeps its report as it was: no class table
+  assert.doesNotMatch(smw(["report", both]).stdout, /^Class/m);
 });

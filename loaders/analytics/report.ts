@@ -30,6 +30,8 @@ export interface Headline {
   estimates: Estimates;
   /** Per zone: visits from tracks, and person-seconds from counted boxes (`presenceSeconds`). */
   zones: (ZoneRow & { presenceSeconds: number })[];
+  /** Per tracked class (person unless the run kept others): customers first seen in the window and line crossings. */
+  classes: ClassRow[];
 }
 
 export async function headline(a: Analytics, w: Window = {}): Promise<Headline> {
@@ -57,7 +59,26 @@ export async function headline(a: Analytics, w: Window = {}): Promise<Headline> 
     counted: await countEstimate(a, w),
     estimates: await estimates(a, w),
     zones: await zonesWithPresence(a, w),
+    classes: await byClass(a, w),
   };
+}
+
+export interface ClassRow {
+  class: string;
+  visitors: number;
+  lineIn: number;
+  lineOut: number;
+}
+
+/** Visitors and line crossings per tracked class, customers only. */
+export function byClass(a: Analytics, w: Window = {}): Promise<ClassRow[]> {
+  const where = windowWhere(w);
+  return query<ClassRow>(a, `
+    WITH v AS (SELECT class, count(*)::INTEGER AS n FROM visitors WHERE NOT staff AND ${where} GROUP BY class),
+    e AS (SELECT class, (count(*) FILTER (direction = 'in'))::INTEGER AS ins, (count(*) FILTER (direction = 'out'))::INTEGER AS outs
+          FROM events WHERE NOT staff AND ${where} GROUP BY class)
+    SELECT class, coalesce(v.n, 0) AS visitors, coalesce(e.ins, 0) AS "lineIn", coalesce(e.outs, 0) AS "lineOut"
+    FROM v FULL JOIN e USING (class) ORDER BY visitors DESC, class`);
 }
 
 async function zonesWithPresence(a: Analytics, w: Window): Promise<Headline["zones"]> {
@@ -120,6 +141,14 @@ export function formatHeadline(h: Headline): string {
     ],
     [false, false],
   );
+  // a run of people alone says so once, in the rows above; other classes get their own rows
+  if (h.classes.some((c) => c.class !== "person")) {
+    lines.push("");
+    lines.push(...table(
+      [["Class", "Visitors", "Line in", "Line out"], ...h.classes.map((c) => [c.class, String(c.visitors), String(c.lineIn), String(c.lineOut)])],
+      [false, true, true, true],
+    ));
+  }
   if (h.zones.length) {
     lines.push("");
     lines.push(...table(

@@ -9,9 +9,18 @@ import { query, sql } from "../store/duckdb.ts";
 import { openAnalytics } from "./views.ts";
 
 /**
+ * The id of an event within its run, also its snapshot's file name: kind, frame, track and the
+ * line or zone's name made file-safe ("cross-120-4-walkway", "zone-88-2-left-window").
+ */
+export function eventIdSql(kind: "cross" | "zone", frame: string, name: string): string {
+  return `'${kind}-' || ${frame} || '-' || track_id || '-' || trim(regexp_replace(lower(${name}), '[^a-z0-9]+', '-', 'g'), '-')`;
+}
+
+/**
  * Writes `events.parquet` and `zone_visits.parquet` into a run directory (under a temporary name,
  * then renamed). Times are seconds from the video start; `staff` flags people the config's staff
- * rules exclude. Returns the row counts.
+ * rules exclude; `event_id` names each row (and its snapshot, snapshots.ts); `class` is the
+ * tracked class. Returns the row counts.
  */
 export async function writeRunAnalytics(runDir: string, config: CameraConfig): Promise<{ events: number; zoneVisits: number }> {
   const a = await openAnalytics({ runs: [{ dir: runDir, start: runStart(readRun(runDir, { tracks: true }), config) }], config });
@@ -24,8 +33,12 @@ export async function writeRunAnalytics(runDir: string, config: CameraConfig): P
       return n;
     };
     return {
-      events: await out("events", `SELECT track_id, frame, t_seconds, ts, line, direction, staff FROM events ORDER BY t_seconds, track_id`),
-      zoneVisits: await out("zone_visits", `SELECT track_id, zone, kind, enter_t, exit_t, dwell_seconds, stopper, staff FROM zone_visits ORDER BY enter_t, track_id`),
+      events: await out("events", `SELECT ${eventIdSql("cross", "frame", "line")} AS event_id, track_id, class, frame, t_seconds, ts, line, direction, staff
+        FROM events ORDER BY t_seconds, track_id`),
+      zoneVisits: await out("zone_visits", `SELECT ${eventIdSql("zone", "enter_frame", "zone")} AS event_id, * EXCLUDE (enter_frame) FROM (
+        SELECT v.track_id, v.class, v.zone, v.kind, v.enter_t, v.exit_t, v.dwell_seconds, v.stopper, v.staff,
+          (SELECT min(t.frame) FROM tracks t WHERE t.segment = v.segment AND t.track_id = v.track_id AND t.t_seconds >= v.enter_t - 1e-6) AS enter_frame
+        FROM zone_visits v) ORDER BY enter_t, track_id`),
     };
   } finally {
     a.close();

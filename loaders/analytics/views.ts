@@ -108,17 +108,19 @@ export async function openAnalytics(options: AnalyticsSources): Promise<Analytic
     for (const l of config.lines) await conn.run(`INSERT INTO lines VALUES (${sql.string(l.name)}, ${sql.string(l.in)})`);
 
     // Raw observations of all segments, with the segment's constants joined on.
-    // Runs made before tracks carried `in_region` count every row as in the region.
+    // Runs made before tracks carried `in_region` count every row as in the region; before they
+    // carried `class`, they tracked people only.
     const parts: string[] = [];
     for (const s of segments) {
       const file = sql.string(join(s.dir, "tracks.parquet"));
       const cols = (await query<{ column_name: string }>(a, `DESCRIBE SELECT * FROM read_parquet(${file})`)).map((c) => c.column_name);
       parts.push(`SELECT ${sql.string(s.segment)} AS segment, frame, t_seconds, track_id, x1, y1, x2, y2, score, interpolated,
-        ${cols.includes("in_region") ? "in_region" : "true AS in_region"} FROM read_parquet(${file})`);
+        ${cols.includes("in_region") ? "in_region" : "true AS in_region"}, ${cols.includes("class") ? "class" : "'person' AS class"} FROM read_parquet(${file})`);
     }
     const union = parts.join(" UNION ALL ");
     await conn.run(`CREATE VIEW _tracks AS SELECT r.*, r.segment || '/' || r.track_id AS uid, s.start, s.dt AS dt_seconds
       FROM (${union}) r JOIN segments s USING (segment)`);
+    await conn.run(`CREATE VIEW _track_class AS SELECT segment, track_id, any_value(class) AS class FROM _tracks GROUP BY ALL`);
 
     // People counts per analysed frame (runs made before counts.parquet existed have none).
     const counted = segments.filter((s) => s.counting);
@@ -212,7 +214,7 @@ async function createViews(a: Analytics): Promise<void> {
         WHERE ${maxDwell != null ? `seconds > ${maxDwell * 60}` : "false"}
       ) GROUP BY uid`],
     ["tracks", `
-      SELECT segment, frame, t_seconds, track_id, uid, x1, y1, x2, y2, score, interpolated, in_region,
+      SELECT segment, frame, t_seconds, track_id, uid, class, x1, y1, x2, y2, score, interpolated, in_region,
         (x1 + x2) / 2 AS foot_x, y2 AS foot_y, dt_seconds,
         uid IN (SELECT uid FROM staff_uids) AS staff,
         ${clockColumns(config, "t_seconds")}
@@ -220,8 +222,8 @@ async function createViews(a: Analytics): Promise<void> {
     ["customer_tracks", `SELECT * FROM tracks WHERE NOT staff`],
     // One row per person: when first seen (window columns) and how long in view.
     ["visitors", `
-      SELECT uid, segment, track_id, staff, t_seconds, last_t, seconds_in_view, ${clockColumns(config, "t_seconds")} FROM (
-        SELECT uid, segment, track_id, any_value(staff) AS staff, any_value(start) AS start, min(t_seconds) AS t_seconds,
+      SELECT uid, segment, track_id, class, staff, t_seconds, last_t, seconds_in_view, ${clockColumns(config, "t_seconds")} FROM (
+        SELECT uid, segment, track_id, any_value(class) AS class, any_value(staff) AS staff, any_value(start) AS start, min(t_seconds) AS t_seconds,
           max(t_seconds) AS last_t, max(t_seconds) - min(t_seconds) + any_value(dt_seconds) AS seconds_in_view
         FROM (SELECT t.*, s.start FROM tracks t JOIN segments s USING (segment)) GROUP BY ALL)`],
     // Every analysed frame, also those with nobody in view.
@@ -236,15 +238,15 @@ async function createViews(a: Analytics): Promise<void> {
           (count(*) FILTER (in_region))::INTEGER AS in_region FROM tracks GROUP BY ALL
       ) c USING (segment, frame)`],
     ["events", `
-      SELECT e.segment, e.track_id, e.segment || '/' || e.track_id AS uid, e.frame, e.t_seconds, e.line, e.direction,
+      SELECT e.segment, e.track_id, e.segment || '/' || e.track_id AS uid, c.class, e.frame, e.t_seconds, e.line, e.direction,
         e.segment || '/' || e.track_id IN (SELECT uid FROM staff_uids) AS staff, ${clockColumns(config, "e.t_seconds")}
-      FROM _events e JOIN segments USING (segment)`],
+      FROM _events e JOIN segments USING (segment) LEFT JOIN _track_class c USING (segment, track_id)`],
     ["zone_visits", `
-      SELECT v.segment, v.track_id, v.segment || '/' || v.track_id AS uid, v.zone, v.kind, v.enter_t, v.exit_t, v.dwell_seconds,
+      SELECT v.segment, v.track_id, v.segment || '/' || v.track_id AS uid, c.class, v.zone, v.kind, v.enter_t, v.exit_t, v.dwell_seconds,
         v.dwell_seconds >= ${config.stopperSeconds} AS stopper,
         v.segment || '/' || v.track_id IN (SELECT uid FROM staff_uids) AS staff,
         v.enter_t AS t_seconds, ${clockColumns(config, "v.enter_t")}
-      FROM _zone_visits v JOIN segments USING (segment)`],
+      FROM _zone_visits v JOIN segments USING (segment) LEFT JOIN _track_class c USING (segment, track_id)`],
     // Customers inside each zone per analysed frame (zero included). A person counts from the start
     // of a (debounced) visit until it ends, so occupancy summed over frames x dt equals total dwell.
     ["zone_occupancy", `
