@@ -13,6 +13,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
 import { calibrationSchema } from "../count/config.ts";
+import { fitHomography, type Pt } from "../geometry/homography.ts";
 
 const point = z.tuple([z.number().finite(), z.number().finite()]);
 
@@ -36,6 +37,78 @@ export const DEFAULT_DAYPARTS: Record<string, [number, number]> = { morning: [6,
 /** Hours no daypart covers are called this. */
 export const REST_DAYPART = "night";
 
+/**
+ * A customer queues when they stand in a queue zone at least `minInLineSeconds`; they are served
+ * when their visit to its checkout zone lasts at least `minServedSeconds` and begins at most
+ * `handoverSeconds` after they left the line (people walking past a till do neither).
+ */
+const queueRulesSchema = z
+  .object({
+    minInLineSeconds: z.number().min(0).default(3),
+    minServedSeconds: z.number().min(0).default(5),
+    handoverSeconds: z.number().min(0).default(5),
+  })
+  .strict();
+
+/**
+ * The picture on the floor plan: the plan image (a path relative to this file, or found in the
+ * dataset's store folder), its scale, and at least 4 floor points seen in the video with their
+ * place on the plan in metres (x right, y down from the plan's top-left corner). The fitted
+ * homography must reproduce the points within `maxErrorMetres`.
+ */
+const floorSchema = z
+  .object({
+    plan: z.string().min(1),
+    metresPerPixel: z.number().positive(),
+    points: z.array(z.object({ video: point, floor: point }).strict()).min(4, "needs at least 4 point pairs (video pixel -> floor metres)"),
+    maxErrorMetres: z.number().positive().default(0.5),
+  })
+  .strict();
+
+export type FloorConfig = z.output<typeof floorSchema>;
+
+type Issues = z.RefinementCtx;
+
+function checkQueues(zones: { name: string; kind: string; checkout?: string }[], ctx: Issues): void {
+  const checkouts = zones.filter((zn) => zn.kind === "checkout").map((zn) => zn.name);
+  zones.forEach((zn, i) => {
+    if (zn.kind !== "queue") {
+      if (zn.checkout) ctx.addIssue({ code: "custom", path: ["zones", i, "checkout"], message: `only a zone of kind "queue" is served by a checkout; remove it or set kind "queue"` });
+      return;
+    }
+    if (zn.checkout) {
+      if (!checkouts.includes(zn.checkout)) ctx.addIssue({ code: "custom", path: ["zones", i, "checkout"], message: `names no checkout zone: "${zn.checkout}" (checkout zones: ${checkouts.join(", ") || "none"})` });
+    } else if (checkouts.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["zones", i, "checkout"], message: checkouts.length ? `name the checkout zone serving this queue (${checkouts.join(", ")})` : `a queue needs a zone of kind "checkout" that serves it; add one` });
+    }
+  });
+}
+
+function checkFloor(f: FloorConfig, ctx: Issues): void {
+  try {
+    const fit = fitHomography(f.points.map((p) => p.video as Pt), f.points.map((p) => p.floor as Pt));
+    if (fit.rms > f.maxErrorMetres) {
+      ctx.addIssue({
+        code: "custom", path: ["floor", "points"],
+        message: `the points do not fit one floor plane: reprojection error ${fit.rms.toFixed(2)} m (limit maxErrorMetres ${f.maxErrorMetres} m), worst point ${fit.worst + 1} off by ${fit.max.toFixed(2)} m; re-measure it, or check video and floor are the same spot`,
+      });
+    }
+  } catch (e) {
+    ctx.addIssue({ code: "custom", path: ["floor", "points"], message: (e as Error).message });
+  }
+}
+
+/** The config's mapping from video pixels to floor metres, or null without a floor block. */
+export function floorHomography(config: Pick<CameraConfig, "floor">) {
+  const f = config.floor;
+  return f ? fitHomography(f.points.map((p) => p.video as Pt), f.points.map((p) => p.floor as Pt)) : null;
+}
+
+/** The checkout zone serving a queue zone. */
+export function checkoutOf(config: Pick<CameraConfig, "zones">, queue: { checkout?: string }): string {
+  return queue.checkout ?? config.zones.find((zn) => zn.kind === "checkout")!.name;
+}
+
 export const cameraConfigSchema = z
   .object({
     /** Notes for people reading the file (JSON has no comments): a string or one string per line. Ignored. */
@@ -51,8 +124,10 @@ export const cameraConfigSchema = z
         z
           .object({
             name: z.string().min(1),
-            kind: z.enum(["display", "checkout", "entrance", "staff", "other"]),
+            kind: z.enum(["display", "checkout", "entrance", "staff", "queue", "other"]),
             polygon: z.array(point).min(3, "needs at least 3 points"),
+            /** A queue zone only: the checkout zone serving it (default: the config's one checkout zone). */
+            checkout: z.string().min(1).optional(),
           })
           .strict(),
       )
@@ -69,6 +144,10 @@ export const cameraConfigSchema = z
     stopperSeconds: z.number().min(0).default(3),
     /** Counting settings fitted by `smw calibrate` (loaders/count/config.ts). */
     calibration: calibrationSchema.optional(),
+    /** How queue zones are read (loaders/analytics/queues.ts). */
+    queue: queueRulesSchema.default({}),
+    /** Where the picture lies on the store's floor plan (loaders/analytics/floor.ts). */
+    floor: floorSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -96,6 +175,8 @@ export const cameraConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["dayparts", parts[i][0]], message: `overlaps "${parts[i - 1][0]}"` });
       }
     }
+    checkQueues(c.zones, ctx);
+    if (c.floor) checkFloor(c.floor, ctx);
     if (REST_DAYPART in c.dayparts) {
       ctx.addIssue({ code: "custom", path: ["dayparts", REST_DAYPART], message: `is the name of the hours no daypart covers; pick another name` });
     }
