@@ -11,8 +11,8 @@ import { UserError } from "../loaders/errors.ts";
 import { tempDir } from "./helpers.ts";
 
 test("thresholds: tracking at detect, ByteTrack decoding down to its floor, counts at the calibration's, the table keeping either", () => {
-  assert.deepEqual(runThresholds({ detect: 0.45, tracker: "bytetrack" }), { detect: 0.45, decodeFloor: 0.15, count: 0.45, keep: 0.45 });
-  assert.deepEqual(runThresholds({ detect: 0.45, count: 0.3, tracker: "bytetrack" }), { detect: 0.45, decodeFloor: 0.15, count: 0.3, keep: 0.3 });
+  assert.deepEqual(runThresholds({ detect: 0.45, tracker: "bytetrack" }), { detect: 0.45, decodeFloor: 0.2, count: 0.45, keep: 0.45 });
+  assert.deepEqual(runThresholds({ detect: 0.45, count: 0.3, tracker: "bytetrack" }), { detect: 0.45, decodeFloor: 0.2, count: 0.3, keep: 0.3 });
   assert.deepEqual(runThresholds({ detect: 0.45, count: 0.6, tracker: "centroid" }), { detect: 0.45, decodeFloor: 0.45, count: 0.6, keep: 0.45 });
   assert.deepEqual(runThresholds({ detect: 0.05, tracker: "bytetrack" }), { detect: 0.05, decodeFloor: 0.05, count: 0.05, keep: 0.05 });
 });
@@ -28,7 +28,7 @@ const older = {
 
 test("an older run.json reads back with the thresholds its writer used, and the frames it analysed", () => {
   const run = upgradeRun(older as never);
-  assert.deepEqual(run.thresholds, { detect: 0.45, decodeFloor: 0.15, count: 0.3, keep: 0.3 });
+  assert.deepEqual(run.thresholds, { detect: 0.45, decodeFloor: 0.2, count: 0.3, keep: 0.3 });
   assert.equal(run.framesAnalysed, 90);
   assert.equal(frameSeconds(run), 2 / 25);
   const { options: _, ...noOptions } = older;

@@ -12,12 +12,10 @@ import type { Detections, Tracker, TrackRow } from "../types.ts";
 import type { FrameContext, Stage } from "./stage.ts";
 
 /** A person hidden this long keeps their id online; offline, tracklets are linked across REPAIR_GAP_SECONDS. */
-export const TRACK_BUFFER_SECONDS = 2;
-export const REPAIR_GAP_SECONDS = 2;
-/** Longest linked gap filled in by interpolation (a longer one stays open: a guessed path through a crowd adds boxes nobody saw). */
-export const FILL_GAP_SECONDS = 1;
+export const TRACK_BUFFER_SECONDS = 3;
+export const REPAIR_GAP_SECONDS = 3;
 /** A track starts on a box this far above the tracking threshold... */
-export const BIRTH_MARGIN = 0.05;
+export const BIRTH_MARGIN = 0.1;
 /** ...and a person is kept only if some box of theirs scored this far above it. */
 export const CONFIRM_MARGIN = 0.2;
 
@@ -56,16 +54,16 @@ export class TrackStage implements Stage {
     this.tracker = o.tracker === "bytetrack"
       ? createTracker("bytetrack", {
         fps, highThresh: th.detect, newTrackThresh: th.detect + BIRTH_MARGIN, lowThresh: th.decodeFloor, trackBufferSeconds: TRACK_BUFFER_SECONDS,
-        bufferPerSecond: 1, emitTentative: o.repair,
+        bufferPerSecond: 0.5, emitTentative: o.repair,
       })
       : createTracker("centroid", { maxDistance: 50 * stride, minScore: th.detect });
     const gapFrames = Math.round(o.repairGapSeconds * fps);
     const trackerBuffer = o.tracker === "bytetrack" ? Math.round(TRACK_BUFFER_SECONDS * fps) : CENTROID_DEFAULTS.maxDisappeared;
     this.repairer = new TrackRepairer({
-      stride, fps, maxGapFrames: gapFrames, maxFillFrames: Math.min(gapFrames, Math.round(FILL_GAP_SECONDS * fps)),
+      stride, fps, maxGapFrames: gapFrames,
       stitch: o.repair, interpolate: o.repair, frameSize: o.frameSize, entrances: o.entrances,
       minPeakScore: o.repair && o.tracker === "bytetrack" ? th.detect + CONFIRM_MARGIN : 0,
-      entryCost: { edge: 0.6, interior: 1 }, exitCost: { edge: 0.6, interior: 1 }, motionTolerance: { base: 0.3, perSecond: 0.5 }, velocityWindow: 3,
+      entryCost: { edge: 0.3, interior: 1.5 }, exitCost: { edge: 0.3, interior: 1.5 }, motionTolerance: { base: 0.5, perSecond: 0.25 }, velocityWindow: 8,
       // a track the tracker still keeps (lost, not dropped) may come back: wait that long, and the gap
       settleFrames: Math.max(gapFrames, trackerBuffer) + 2 * stride,
     });

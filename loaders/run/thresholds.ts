@@ -3,7 +3,7 @@
 import type { Thresholds } from "./contract.ts";
 
 /** Lowest detection score ByteTrack's second association stage looks at. */
-export const BYTETRACK_LOW_SCORE = 0.15;
+export const BYTETRACK_LOW_SCORE = 0.2;
 
 /**
  * Tracking threshold without a calibration. Lower than the detector's own 0.45 because tracks
