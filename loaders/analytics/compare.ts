@@ -141,7 +141,7 @@ async function sideData(side: Side, zones: string[], fallbackLabel: string): Pro
 
 const NO_INTERVAL: Interval = [NaN, NaN];
 
-function estimate(a: number, b: number, sa: number[], sb: number[], people: [number, number]): Estimate {
+export function estimate(a: number, b: number, sa: number[], sb: number[], people: [number, number]): Estimate {
   const relative = a > 0 ? b / a - 1 : null;
   if (Math.min(...people) < MIN_PEOPLE) {
     return {
