@@ -21,6 +21,7 @@ export function analyzeCommand(): Command {
     .option("--model <manifest.json>", "model manifest", undefined)
     .option("--input-size <WxH>", "model input size (multiples of 32); default keeps the video's aspect at 384 long side", size)
     .option("--score-threshold <p>", "minimum detection score", fraction)
+    .addOption(new Option("--snapshots <mode>", "stills of line crossings and display-zone entries, beside the run (needs --config): people blurred, also raw, or none").choices(["blurred", "raw", "none"]).default("blurred"))
     .option("--classes <names>", "COCO classes to detect and track, comma-separated, as the model manifest names them (default: the camera config's classes, else person)", classList)
     .addOption(new Option("--tracker <name>", "tracker").choices(["centroid", "bytetrack"]).default("bytetrack"))
     .option("--no-repair", "skip offline track repair (gap interpolation and fragment stitching)")
@@ -57,7 +58,7 @@ Examples:
         try {
           done = await analyzeSegment({
             video: plan.video, out: plan.out, config: camera, segment: { name: plan.segment, start: plan.start },
-            mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
+            mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, snapshots: o.snapshots, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
             repair: o.repair, motionGate: o.motionGate ? undefined : false, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
             onProgress: (p) => progress.update(p),
             onWarning: (m) => process.stderr.write(`smw: ${m}\n`),
@@ -83,8 +84,8 @@ Examples:
     });
 }
 
-function doneLine(s: RunSummary, analytics: { events: number; zoneVisits: number } | null, out: string): string {
+function doneLine(s: RunSummary, analytics: { events: number; zoneVisits: number; snapshots: number } | null, out: string): string {
   const fps = s.framesAnalysed / s.timings.total;
-  const lines = analytics ? `, ${analytics.events} line crossings, ${analytics.zoneVisits} zone visits` : "";
+  const lines = analytics ? `, ${analytics.events} line crossings, ${analytics.zoneVisits} zone visits, ${analytics.snapshots} snapshots` : "";
   return `${s.framesAnalysed} frames analysed in ${s.timings.total.toFixed(1)} s (${fps.toFixed(1)} frames/s): ${s.detections} detections, ${s.tracks} tracks${lines} -> ${out}`;
 }

@@ -6,7 +6,7 @@ import { loadAlertRules, runAlerts } from "../ops/alerts.ts";
 import { CREDENTIAL_ENV, redactCredentials, urlHasPassword } from "../ops/live-input.ts";
 import { watch } from "../ops/watch.ts";
 import { loadCamera } from "../pipeline/segment.ts";
-import { positiveInt } from "./options.ts";
+import { classList, positiveInt } from "./options.ts";
 
 export function watchCommand(): Command {
   return new Command("watch")
@@ -19,6 +19,8 @@ export function watchCommand(): Command {
     .option("--config <camera.json>", "camera config: lines and zones analysed per segment")
     .option("--rules <rules.json>", "occupancy alert rules checked on every segment")
     .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"), 1)
+    .option("--classes <names>", "COCO classes to detect and track, comma-separated (default: the camera config's, else person)", classList)
+    .addOption(new Option("--snapshots <mode>", "stills of each segment's line crossings, display-zone entries and alerts: people blurred, also raw, or none").choices(["blurred", "raw", "none"]).default("blurred"))
     .addOption(new Option("--rtsp-transport <how>", "RTSP over tcp or udp (default: tcp, falling back to udp when the camera refuses tcp)").choices(["tcp", "udp"]))
     .addHelpText("after", `
 The camera's user and password come from the environment (${CREDENTIAL_ENV.user}, ${CREDENTIAL_ENV.password}),
@@ -36,7 +38,7 @@ Examples:
       process.once("SIGINT", () => stop.abort());
       const r = await watch({
         input, out: o.out, segmentSeconds: o.segment, durationSeconds: o.duration, until: o.until, signal: stop.signal, transport: o.rtspTransport,
-        analyze: (seg) => ({ stride: o.stride, config: camera, segment: { name: seg.name, start: seg.start } }),
+        analyze: (seg) => ({ stride: o.stride, classes: o.classes, snapshots: o.snapshots, config: camera, segment: { name: seg.name, start: seg.start } }),
         log: (line) => process.stderr.write(`${line}\n`),
         onSegment: async (seg) => {
           if (seg.error) return void process.stderr.write(`smw: warning: segment ${seg.name}: ${seg.error}\n`);

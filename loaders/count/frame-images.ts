@@ -27,7 +27,9 @@ export async function encodeJpeg(rgb: Uint8Array, width: number, height: number,
   return stdout;
 }
 
-export async function frameImages(path: string, frames: number[], videoWidth: number, videoHeight: number, maxWidth = 640): Promise<FrameImage[]> {
+/** `touch` may change each picture (RGB, the returned size) before it is encoded: blurring people, say. */
+export async function frameImages(path: string, frames: number[], videoWidth: number, videoHeight: number, maxWidth = 640,
+  touch?: (frame: number, rgb: Uint8Array, width: number, height: number) => void): Promise<FrameImage[]> {
   const scale = Math.min(1, maxWidth / videoWidth);
   const width = Math.max(2, Math.round((videoWidth * scale) / 2) * 2);
   const height = Math.max(2, Math.round((videoHeight * scale) / 2) * 2);
@@ -36,6 +38,9 @@ export async function frameImages(path: string, frames: number[], videoWidth: nu
     raw.push({ frame, rgb: new Uint8Array(data) });
   });
   const out: FrameImage[] = [];
-  for (const r of raw) out.push({ frame: r.frame, width, height, jpeg: await encodeJpeg(r.rgb, width, height) });
+  for (const r of raw) {
+    touch?.(r.frame, r.rgb, width, height);
+    out.push({ frame: r.frame, width, height, jpeg: await encodeJpeg(r.rgb, width, height) });
+  }
   return out;
 }

@@ -4,13 +4,14 @@
 // the pages count them.
 // Each firing is POSTed as JSON to the rule's webhook and/or e-mailed through its SMTP
 // server, and every firing is written to alerts.parquet (t_seconds, rule, people, fired_at).
-import { readFileSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
 import nodemailer from "nodemailer";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
 import { readRun } from "../run/read.ts";
 import { sqlString, withDuckDb } from "../store/duckdb.ts";
+import { writeSnapshots } from "../analytics/snapshots.ts";
 import { openAnalytics } from "../analytics/views.ts";
 import { pointInPolygon, type Point } from "../geometry/plane.ts";
 
@@ -200,6 +201,8 @@ export async function runAlerts(opts: RunAlertsOptions): Promise<AlertsResult> {
   }
   const file = resolve(opts.out ?? join(opts.runDir, "alerts.parquet"));
   await writeAlertsParquet(file, alerts);
+  // a run that keeps event snapshots gets one of each alert too
+  if (!opts.out && existsSync(join(opts.runDir, "snapshots.parquet"))) await writeSnapshots(opts.runDir);
 
   const deliveries: Delivery[] = [];
   if (opts.deliver ?? true) {

@@ -189,51 +189,9 @@ export function tintMask(img: Image, mask: Uint8Array, color: Rgb, alpha: number
   }
 }
 
-/**
- * What `blurPeople` does to one person: the box is reduced to a grid of `block`-sized cell
- * means (a mosaic: the detail is averaged away, not just softened) and drawn back by
- * bilinear interpolation between the cell centres, so no block edges remain either. One
- * pass over the box, no per-box buffers beyond the small grid.
- */
-export function redact(img: Image, x1: number, y1: number, x2: number, y2: number, block: number): void {
-  const { data, width, height } = img;
-  const xa = clampInt(x1, 0, width), xb = clampInt(x2, 0, width);
-  const ya = clampInt(y1, 0, height), yb = clampInt(y2, 0, height);
-  const w = xb - xa, h = yb - ya;
-  if (w <= 0 || h <= 0) return;
-  const bs = Math.max(2, Math.round(block));
-  const gw = Math.ceil(w / bs), gh = Math.ceil(h / bs);
-  const grid = new Float32Array(gw * gh * 3);
-  const count = new Float32Array(gw * gh);
-  for (let y = 0; y < h; y++) {
-    const gy = Math.floor(y / bs) * gw;
-    let o = ((ya + y) * width + xa) * 3;
-    for (let x = 0; x < w; x++, o += 3) {
-      const g = gy + Math.floor(x / bs);
-      grid[3 * g] += data[o];
-      grid[3 * g + 1] += data[o + 1];
-      grid[3 * g + 2] += data[o + 2];
-      count[g]++;
-    }
-  }
-  for (let g = 0; g < count.length; g++) for (let c = 0; c < 3; c++) grid[3 * g + c] /= count[g];
-  // cell centres sit at (i + 0.5) * bs; clamp outside the outer centres
-  for (let y = 0; y < h; y++) {
-    const fy = Math.min(gh - 1, Math.max(0, (y + 0.5) / bs - 0.5));
-    const y0 = Math.floor(fy), y1i = Math.min(gh - 1, y0 + 1), wy = fy - y0;
-    let o = ((ya + y) * width + xa) * 3;
-    for (let x = 0; x < w; x++, o += 3) {
-      const fx = Math.min(gw - 1, Math.max(0, (x + 0.5) / bs - 0.5));
-      const x0 = Math.floor(fx), x1i = Math.min(gw - 1, x0 + 1), wx = fx - x0;
-      const a = 3 * (y0 * gw + x0), b = 3 * (y0 * gw + x1i), c = 3 * (y1i * gw + x0), d = 3 * (y1i * gw + x1i);
-      for (let k = 0; k < 3; k++) {
-        const top = grid[a + k] + (grid[b + k] - grid[a + k]) * wx;
-        const bottom = grid[c + k] + (grid[d + k] - grid[c + k]) * wx;
-        data[o + k] = top + (bottom - top) * wy + 0.5;
-      }
-    }
-  }
-}
+// The privacy mosaic lives with the other picture-of-the-scene code, where snapshots and the
+// site's pictures use it too.
+export { redact } from "../scene/redact.ts";
 
 /** Distinct, saturated colours for track ids (a fixed palette, cycled). */
 const PALETTE: Rgb[] = [

@@ -7,6 +7,7 @@
 import { copyFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { writeRunAnalytics } from "../analytics/run-tables.ts";
+import { writeSnapshots, type SnapshotMode } from "../analytics/snapshots.ts";
 import { loadCameraConfig, type CameraConfig } from "../config/camera.ts";
 import { withRegion, type LoadedCalibration } from "../count/config.ts";
 import type { Progress, RunSummary } from "../run/contract.ts";
@@ -43,16 +44,18 @@ export interface SegmentJob extends AnalysisSettings {
   onWarning?: (message: string) => void;
   /** Stops at the next frame boundary leaving a checkpoint; the same job with `resume: true` continues. */
   signal?: AbortSignal;
+  /** Stills of the line crossings and display-zone entries (analytics/snapshots.ts); default blurred. */
+  snapshots?: SnapshotMode;
 }
 
 export interface SegmentOutcome {
   summary: RunSummary;
-  /** Rows of events.parquet and zone_visits.parquet; null without a camera config. */
-  analytics: { events: number; zoneVisits: number } | null;
+  /** Rows of events.parquet and zone_visits.parquet, and the snapshots taken; null without a camera config. */
+  analytics: { events: number; zoneVisits: number; snapshots: number } | null;
 }
 
 export async function analyzeSegment(job: SegmentJob): Promise<SegmentOutcome> {
-  const { video, out, config, segment, ...settings } = job;
+  const { video, out, config, segment, snapshots, ...settings } = job;
   const camera = typeof config === "string" ? loadCamera(config) : config;
   const start = segment?.start !== undefined ? segment.start : segmentStarts([video], [0], camera?.config)[0];
   const asked = settings.classes ?? camera?.config.classes;
@@ -74,5 +77,6 @@ export async function analyzeSegment(job: SegmentJob): Promise<SegmentOutcome> {
   if (!camera) return { summary, analytics: null };
   const copy = join(out, "camera.json");
   if (resolve(camera.path) !== resolve(copy)) copyFileSync(camera.path, copy);
-  return { summary, analytics: await writeRunAnalytics(out, camera.config) };
+  const tables = await writeRunAnalytics(out, camera.config);
+  return { summary, analytics: { ...tables, snapshots: await writeSnapshots(out, snapshots ?? "blurred") } };
 }

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { SnapshotMode } from "../analytics/snapshots.ts";
 import { UserError } from "../errors.ts";
 import { RUN_JSON } from "../run/contract.ts";
 import { ensureWritableDir, makeDirs } from "../store/out-dir.ts";
@@ -26,6 +27,11 @@ export interface PublishOptions {
   sales?: string;
   /** Windows for Compare when only one run is given, as [start, end] seconds from the video start. */
   compare?: { a: [number, number]; b: [number, number] };
+  /**
+   * Pictures of people the site may carry: `none` (default: no event snapshots, no audit frames),
+   * `blurred` (snapshots and audit frames with people's heads blurred) or `raw` (as recorded).
+   */
+  snapshots?: SnapshotMode;
   /** Where Framework's output goes (default: inherit the parent's stderr); stdout stays clean. */
   log?: (line: string) => void;
 }
@@ -52,7 +58,7 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
   if (out === REPO_ROOT || out === resolve(REPO_ROOT, "src") || dirs.includes(out)) throw new PublishError(`${out}: refusing to replace this folder with the site`);
   ensureWritableDir(out); // before minutes of building, not after
 
-  const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", SMW_RUN: dirs[0] };
+  const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", SMW_RUN: dirs[0], SMW_SNAPSHOTS: options.snapshots ?? "none" };
   if (dirs[1]) env.SMW_RUN_B = dirs[1];
   else delete env.SMW_RUN_B;
   if (options.camera) env.SMW_CAMERA = resolve(options.camera);
