@@ -6,7 +6,8 @@
 //    clip's twice. With and without the gate: accuracy, frames skipped, and frames/s overall and
 //    on the quiet stretch alone. Times on a shared machine are noisy: the CPU-time ratio of the
 //    quiet stretch comes from farm-bench (see the README), this prints wall-clock figures.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { quantile } from "d3";
 import { join } from "node:path";
 import { evaluateMot } from "../loaders/eval/mot-metrics.ts";
@@ -22,11 +23,10 @@ import { loadSprites } from "../loaders/simulate/sprites.ts";
 import { spawnVideoTool, videoToolSync } from "../loaders/video/ffmpeg.ts";
 import { openDuckDb, withDuckDb } from "../loaders/store/duckdb.ts";
 import type { TrackRow } from "../loaders/types.ts";
-import { tempDir } from "../test/helpers.ts";
 
 const CLIPS = join(import.meta.dirname, "..", "data", "clips");
 const QUIET_SECONDS = Number(process.env.GATE_QUIET_SECONDS ?? 20);
-const dir = tempDir("smw-bench-gate-");
+const dir = mkdtempSync(join(tmpdir(), "smw-bench-gate-"));
 
 /** The clip's plate for `seconds` at 25 fps with +-2 levels of noise per pixel, encoded like a recorder would. */
 async function quietVideo(out: string, seconds: number): Promise<string> {

@@ -9,13 +9,19 @@ export type SegmentQueue = Queue<SegmentJobData, SegmentJobResult>;
 /** An internal error (not bad input) is tried this often, waiting 10 s, 20 s, ... in between. */
 export const ATTEMPTS = 3;
 export const BACKOFF_MS = 10_000;
+/** Done jobs are kept 30 days (a store's few thousand segments a day fit in Redis); after that a re-add runs the job again and finds its segment done. */
+export const DONE_KEPT_SECONDS = 30 * 24 * 3600;
 
 /** The queue, after checking Redis answers (else the one-line "cannot reach Redis" error, exit 2). */
 export async function openQueue(redis: RedisTarget): Promise<SegmentQueue> {
   await checkRedis(redis);
   const queue = new Queue<SegmentJobData, SegmentJobResult>(QUEUE_NAME, {
     connection: connectionOptions(redis),
-    defaultJobOptions: { attempts: ATTEMPTS, backoff: { type: "exponential", delay: BACKOFF_MS }, removeOnComplete: false, removeOnFail: false },
+    defaultJobOptions: {
+      attempts: ATTEMPTS, backoff: { type: "exponential", delay: BACKOFF_MS },
+      // done jobs are what makes a second add of the same files add nothing (and what status and the bench read)
+      removeOnComplete: { age: DONE_KEPT_SECONDS }, removeOnFail: false,
+    },
   });
   queue.on("error", () => {}); // a short-lived command: checkRedis already said what matters
   return queue;

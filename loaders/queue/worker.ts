@@ -67,8 +67,6 @@ export function startWorker(o: WorkerOptions): { worker: Worker<SegmentJobData, 
     stalledInterval: lockMs,
     // a job whose worker died twice is probably what kills them: fail it rather than loop
     maxStalledCount: 2,
-    // the bench and ETA need finished jobs' timings; a store's few thousand segments a day fit in Redis
-    removeOnComplete: { age: 30 * 24 * 3600 },
   });
   worker.on("completed", (job, r) => {
     const rate = r.analysisSeconds > 0 ? ` (${(r.framesAnalysed / r.analysisSeconds).toFixed(1)} frames/s)` : "";
