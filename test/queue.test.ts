@@ -134,6 +134,26 @@ test("kill -9 of a worker mid-job: no half segment visible, the job is recovered
   assert.equal(existsSync(incoming), false);
 });
 
+test("SIGTERM hands the running job back to the queue with its checkpoint; the next worker resumes it", async () => {
+  await fresh();
+  const root = join(dir, "data-term");
+  const video = footage.videos.find((v) => v.includes("/front/"))!;
+  await add(video, configs.front);
+  const [first] = spawnWorkers(1, root, ["--chunk-frames", "10"]);
+  const incoming = join(root, ".incoming", relative(root, runPath(root, video)));
+  await waitFor(() => existsSync(join(incoming, ".parts", "checkpoint.json")), LIMIT, "a committed checkpoint");
+  first.proc.kill("SIGTERM");
+  assert.equal(await first.exited, 0, first.log());
+  assert.match(first.log(), /handed back store=demo\/camera=front\/.* after \d+ frames/);
+  const handed = await queueStatusJson(redis.url);
+  assert.deepEqual(handed.totals, { waiting: 1, active: 0, done: 0, failed: 0 });
+  const [second] = spawnWorkers(1, root);
+  await waitFor(async () => (await queueStatusJson(redis.url)).totals.done === 1, LIMIT, "the handed-back job done");
+  await stopWorkers([second]);
+  assert.ok(JSON.parse(readFileSync(join(runPath(root, video), "run.json"), "utf8")).options.resumedFromFrame >= 0);
+  assert.deepEqual(await tableDigest(runPath(root, video)), await reference(video, configs.front));
+});
+
 test("Redis killed and restarted mid-run (append-only file): every segment done once, none lost or failed", async () => {
   await fresh();
   const root = join(dir, "data-redis");
