@@ -21,16 +21,12 @@ export interface RepairOptions extends LinkCostOptions {
   stride?: number;
   /** Fill gaps by linear interpolation. Default true. */
   interpolate?: boolean;
-  /** Longest gap that is filled (a longer linked gap stays open). Default: maxGapFrames. */
-  maxFillFrames?: number;
   /** Link tracklets. Default true. */
   stitch?: boolean;
   /** Rows at a tracklet's end/start used to fit its velocity (least squares). Default 5. */
   velocityWindow?: number;
   /** A person (linked chain) whose best detection scored below this is dropped. Default 0: keep all. */
   minPeakScore?: number;
-  /** A person seen on fewer analysed frames than this is dropped (a tracker that reports unconfirmed tracks leaves single boxes). Default 1. */
-  minObservations?: number;
   /** First analysed source frame of the footage: tracklets there were already in view. Default 0. */
   firstFrame?: number;
 }
@@ -45,9 +41,7 @@ export const REPAIR_DEFAULTS = Object.freeze({
   stitch: true,
   velocityWindow: 5,
   minPeakScore: 0,
-  minObservations: 1,
   firstFrame: 0,
-  maxFillFrames: 30,
 });
 
 function resolve(o: RepairOptions): Resolved {
@@ -55,7 +49,6 @@ function resolve(o: RepairOptions): Resolved {
   for (const k of Object.keys(o) as (keyof RepairOptions)[]) {
     if (o[k] !== undefined) (r as unknown as Record<string, unknown>)[k] = o[k];
   }
-  if (o.maxFillFrames === undefined) r.maxFillFrames = r.maxGapFrames;
   if (!(r.stride >= 1)) throw new Error(`repair: stride must be >= 1, got ${r.stride}`);
   return r;
 }
@@ -194,7 +187,7 @@ function fillTrack(list: readonly TrackRow[], id: number, o: Resolved, out: Trac
     if (!o.interpolate || i + 1 === list.length) continue;
     const b = list[i + 1];
     const delta = b.frame - a.frame;
-    if (delta <= o.stride || delta - o.stride > o.maxFillFrames) continue;
+    if (delta <= o.stride || delta - o.stride > o.maxGapFrames) continue;
     const score = Math.min(a.score, b.score);
     for (let f = a.frame + o.stride; f < b.frame; f += o.stride) {
       const u = (f - a.frame) / delta;
@@ -354,7 +347,7 @@ export class TrackRepairer {
       }
       if (id === undefined) continue; // the chain's end is not decided yet
       const merged = chain.flatMap((c) => lists.get(c)!);
-      if (chain.some((c) => byId.get(c)!.peakScore >= o.minPeakScore) && merged.length >= o.minObservations) fillTrack(merged, t.id, o, out);
+      if (chain.some((c) => byId.get(c)!.peakScore >= o.minPeakScore)) fillTrack(merged, t.id, o, out);
       for (const c of chain) {
         this.open.delete(c);
         this.next.delete(c);
