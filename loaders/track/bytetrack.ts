@@ -17,9 +17,9 @@
 //  - boxes flagged `static` (they match the people-free plate: posters, mannequins) never start
 //    a track and only continue one in the low-score pass: on the TUD clips every static box
 //    between 0.3 and 0.6 was a false one;
-//  - a box lying mostly inside a box a track took this frame starts no track: between NMS 0.5
-//    and a low birth threshold, a person's upper body survives beside their full box and would
-//    become a second "visitor".
+//  - boxes are compared with a buffer (C-BIoU) that grows with the time between two analysed
+//    frames, so a walker who moves a body width between frames of 2 fps footage still matches;
+//  - `emitTentative` reports unconfirmed tracks too, for an offline stage that judges them.
 
 import type { Detections, FrameInfo, TrackedBoxes, Tracker } from "../types.ts";
 import { linearAssignment } from "./assignment.ts";
@@ -60,8 +60,6 @@ export interface ByteTrackOptions {
   classes?: readonly number[];
   /** Kalman noise weights. Default DEFAULT_KALMAN_NOISE (1/20, 1/160). */
   kalmanNoise?: KalmanNoise;
-  /** A leftover box whose area lies this much inside a box matched this frame starts no track. Default 0.8. */
-  birthMaxInside?: number;
   /**
    * Buffered IoU (C-BIoU): both boxes grow on every side by this many box heights per second since
    * the track was last seen before they are compared, so a person who moved a body width between
@@ -92,7 +90,6 @@ export const BYTETRACK_DEFAULTS: Readonly<Resolved> = Object.freeze({
   fuseScore: true,
   confirmOnFirstFrame: true,
   kalmanNoise: DEFAULT_KALMAN_NOISE,
-  birthMaxInside: 1.1,
   bufferPerSecond: 0.5,
   emitTentative: false,
 });
@@ -199,10 +196,8 @@ export class ByteTracker implements Tracker {
       }
     }
 
-    const taken = [...detOf.values()];
     for (const d of newLeft) {
       if (dets.scores[d] < o.newTrackThresh) continue;
-      if (taken.some((k) => insideShare(dets.boxes, d, k) >= o.birthMaxInside)) continue;
       const kf = createKalmanState();
       boxToXyah(dets.boxes, d, this.z);
       kalmanInitiate(kf, this.z[0], this.z[1], this.z[2], this.z[3], o.kalmanNoise);
@@ -293,13 +288,4 @@ export class ByteTracker implements Tracker {
   get trackCount(): number {
     return this.tracks.length;
   }
-}
-
-/** Share of box `i`'s area that lies inside box `j` (both in `boxes`). */
-function insideShare(boxes: Float32Array, i: number, j: number): number {
-  const p = 4 * i, q = 4 * j;
-  const w = Math.min(boxes[p + 2], boxes[q + 2]) - Math.max(boxes[p], boxes[q]);
-  const h = Math.min(boxes[p + 3], boxes[q + 3]) - Math.max(boxes[p + 1], boxes[q + 1]);
-  const area = (boxes[p + 2] - boxes[p]) * (boxes[p + 3] - boxes[p + 1]);
-  return w > 0 && h > 0 && area > 0 ? (w * h) / area : 0;
 }
