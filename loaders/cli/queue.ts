@@ -2,6 +2,7 @@
 // queue in Redis, analysed by any number of `smw worker` processes on any number of machines.
 import { Command, Option } from "commander";
 import { loadCameraConfig } from "../config/camera.ts";
+import { UserError } from "../errors.ts";
 import { expandVideoInputs } from "../pipeline/segments.ts";
 import { checkStoreId, planJobs } from "../queue/jobs.ts";
 import { addJobs, openQueue, type SegmentQueue } from "../queue/queue.ts";
@@ -39,6 +40,7 @@ function addCommand(): Command {
     .requiredOption("--config <camera.json>", "camera config (its camera id names the camera=<id> folder)")
     .option("--stride <n>", "analyse every Nth frame", positiveInt("--stride"))
     .option("--model <manifest.json>", "model manifest")
+    .option("--no-motion-gate", "run the detector on every frame (default: frames that do not differ from the background plate skip it)")
     .option("--priority <n>", "1 is the highest; jobs without one go first", positiveInt("--priority"))
     .addOption(redisOption())
     .option("--json", "print what was added as JSON")
@@ -46,7 +48,7 @@ function addCommand(): Command {
       const store = checkStoreId(o.store);
       const config = loadCameraConfig(o.config);
       const videos = expandVideoInputs(inputs);
-      const plan = await planJobs(videos, { store, config, configPath: o.config, settings: { stride: o.stride, model: o.model } });
+      const plan = await planJobs(videos, { store, config, configPath: o.config, settings: { stride: o.stride, model: o.model, ...(o.motionGate ? {} : { motionGate: false as const }) } });
       const r = await withQueue(o.redis, (q) => addJobs(q, plan.jobs, o.priority));
       for (const m of plan.unreadable) process.stderr.write(`smw: warning: ${m} (queued: its job fails with this error; replace the file and run smw queue retry-failed)\n`);
       if (o.json) console.log(JSON.stringify({ added: r.added, alreadyQueued: r.present }));
@@ -87,6 +89,7 @@ function drainCommand(): Command {
     .action(async (o) => {
       const removed = await withQueue(o.redis, async (q) => {
         const counts = await q.getJobCounts("waiting", "prioritized", "delayed", "completed", "failed");
+        if (o.all && (await q.getActiveCount()) > 0) throw new UserError(`${o.redis}: segments are being analysed; stop the workers first, or drain without --all`);
         if (o.all) await q.obliterate();
         else await q.drain(true);
         return o.all ? Object.values(counts).reduce((a, b) => a + b, 0) : counts.waiting + counts.prioritized + counts.delayed;

@@ -16,6 +16,8 @@ export const QUEUE_NAME = "smw-segments";
 export interface JobSettings {
   stride?: number;
   model?: string;
+  /** false: the detector on every frame (default: motion gating on). */
+  motionGate?: false;
 }
 
 export interface SegmentJobData {

@@ -62,7 +62,7 @@ export async function runSegmentJob(d: SegmentJobData, o: RunJobOptions): Promis
 async function analyse(d: SegmentJobData, out: string, o: RunJobOptions): Promise<SegmentOutcome> {
   const job = (resume: boolean) => analyzeSegment({
     video: d.video, out, config: d.config ?? undefined, segment: { name: d.segment, start: d.start ? new Date(d.start) : null },
-    stride: d.settings.stride, model: d.settings.model, chunkFrames: o.chunkFrames, threads: o.threads, resume,
+    stride: d.settings.stride, model: d.settings.model, motionGate: d.settings.motionGate, chunkFrames: o.chunkFrames, threads: o.threads, resume,
     signal: o.signal, onWarning: o.onWarning,
     onProgress: (p) => o.onProgress?.({ framesDone: p.framesDone, framesTotal: p.framesTotal, fps: p.elapsed > 0 ? p.framesDone / p.elapsed : 0 }),
   });

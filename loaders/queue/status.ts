@@ -106,8 +106,9 @@ export function formatStatus(s: QueueStatus): string {
   for (const f of s.failed) lines.push(`failed  ${f.path}: ${f.error}`);
   const t = s.throughput;
   const left = `${t.framesLeft.toLocaleString("en-US")} frames left`;
+  const starting = s.active.length ? `${s.active.length} segment${s.active.length === 1 ? "" : "s"} starting` : "none analysing";
   lines.push(t.etaSeconds === null
-    ? `${s.workers} worker${s.workers === 1 ? "" : "s"} connected, none analysing; ${left}`
+    ? `${s.workers} worker${s.workers === 1 ? "" : "s"} connected, ${starting}; ${left}`
     : `${t.fps.toFixed(1)} frames/s over ${s.workers} worker${s.workers === 1 ? "" : "s"}; ${left}, ETA ${eta(t.etaSeconds)}`);
   return lines.join("\n");
 }
