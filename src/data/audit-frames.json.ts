@@ -1,12 +1,15 @@
 // data/audit-frames.json: the Count audit page's material. About 12 frames spread over the run
 // (pictures as JPEG data: URLs, at most 640 px wide) with the run's person boxes on them, so an
 // analyst can correct the count frame by frame and download a labelled-frames file for
-// `smw calibrate`. No video, no frames: { available: false, reason }.
+// `smw calibrate`. No video, no frames: { available: false, reason }. The heads of every person
+// box in a frame are blurred (still enough to count) unless the build asks for raw pictures, and
+// a site built for others (`smw publish`, $SMW_SNAPSHOTS=none) carries no frames at all.
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { auditSample, frameImages } from "../../loaders/count/frame-images.ts";
 import { headPoint, loadRoiMask, roiContains, type RoiMask } from "../../loaders/count/roi.ts";
 import { runStride } from "../../loaders/run/contract.ts";
+import { blurScaled, personBoxes, siteSnapshots } from "./_lib/privacy.ts";
 import { emitJson, openRun } from "./_lib/run.ts";
 
 const FRAMES = Number(process.env.SMW_AUDIT_FRAMES ?? 12);
@@ -15,7 +18,10 @@ const run = await openRun();
 try {
   const { info } = run;
   const { video } = info;
-  if (!existsSync(video.path)) {
+  const privacy = siteSnapshots();
+  if (privacy === "none") {
+    await emitJson({ available: false, reason: "this site was published without pictures of people (smw publish --snapshots none); audit the counts in the workbench on the store's own machine (npm run dev), or publish with --snapshots blurred" });
+  } else if (!existsSync(video.path)) {
     await emitJson({ available: false, reason: `the run's video ${video.path} is not on this machine; rebuild the site where it is` });
   } else {
     const frames = auditSample(info.framesAnalysed, runStride(info), FRAMES);
@@ -31,12 +37,15 @@ try {
       const path = resolve(dirname(resolve(run.dir, "run.json")), info.counting.roi);
       if (existsSync(path)) roi = loadRoiMask(path);
     }
-    const images = await frameImages(video.path, frames, video.width, video.height);
+    const people = privacy === "raw" ? new Map() : await personBoxes(run, frames);
+    const images = await frameImages(video.path, frames, video.width, video.height, 640, (frame, rgb, width, height) =>
+      blurScaled({ data: rgb, width, height }, people.get(frame) ?? [], video.width, video.height));
     await emitJson({
       available: true,
       run: basename(run.dir),
       video: { file: basename(video.path), width: video.width, height: video.height, fps: video.fps },
       scoreThreshold: threshold,
+      blurred: privacy !== "raw",
       frames: images.map((img) => {
         const boxes = rows.filter((r) => Number(r.frame) === img.frame).map((r) => {
           const b = [Number(r.x1), Number(r.y1), Number(r.x2), Number(r.y2)];
