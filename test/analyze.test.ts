@@ -94,7 +94,8 @@ test("tracks.parquet and the MOT text agree: 1-based frames, source pixel coordi
   const tracks = await query(`SELECT * FROM '${join(out, "tracks.parquet")}' ORDER BY frame, track_id`);
   assert.ok(tracks.length > 100);
   const cols = Object.keys(tracks[0]);
-  assert.deepEqual(cols, ["frame", "t_seconds", "track_id", "x1", "y1", "x2", "y2", "score", "interpolated", "in_region"]);
+  assert.deepEqual(cols, ["frame", "t_seconds", "track_id", "x1", "y1", "x2", "y2", "score", "interpolated", "in_region", "class"]);
+  assert.ok(tracks.every((t) => t.class === "person"), "the default class");
   const lines = readFileSync(mot, "utf8").trim().split("\n").map((l) => l.split(",").map(Number));
   assert.equal(lines.length, tracks.length);
   const first = tracks[0];

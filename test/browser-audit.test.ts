@@ -3,28 +3,14 @@
 // frame,count form `smw calibrate` reads. Builds dist/ first when it is stale (test/browser/build.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { parseLabels } from "../loaders/count/labels.ts";
-import { ensureBuilt } from "./browser/build.ts";
-import { launchChromium } from "../scripts/browser/chromium.ts";
 import { openPage } from "../scripts/browser/page.ts";
-import { serveDist, type DistServer } from "../scripts/browser/serve-dist.ts";
+import { useBuiltSite } from "./browser/site.ts";
 
-const buildError = ensureBuilt();
-let server: DistServer;
-let browser: Browser;
-
-before(async () => {
-  if (buildError) return;
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
+const { buildError } = site;
 
 interface FrameState {
   frame: number;
@@ -74,9 +60,9 @@ async function clickBox(page: Page, frameIndex: number, box: number): Promise<vo
 
 test("audit page: reject and add by clicking, download the corrected frame,count labels", { timeout: 180_000 }, async (t) => {
   assert.equal(buildError, undefined, buildError);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block", acceptDownloads: true });
+  const context = await site.browser().newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block", acceptDownloads: true });
   try {
-    const { page, problems } = await openPage(context, `${server.origin}/audit`);
+    const { page, problems } = await openPage(context, `${site.server().origin}/audit`);
     await page.waitForSelector("figure.smw-audit-frame rect.audit-box");
     const start = await frames(page);
     assert.ok(start.length >= 10 && start.length <= 12, `expected ~12 sampled frames, got ${start.length}`);

@@ -8,32 +8,18 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { test } from "node:test";
 import { publishSite } from "../loaders/site/publish.ts";
 import { readRun } from "../loaders/run/read.ts";
-import { launchChromium } from "../scripts/browser/chromium.ts";
 import { openPage } from "../scripts/browser/page.ts";
-import { DIST, REPO_ROOT, serveDist, type DistServer } from "../scripts/browser/serve-dist.ts";
-import { ensureBuilt } from "./browser/build.ts";
+import { DIST, REPO_ROOT } from "../scripts/browser/serve-dist.ts";
+import { useBuiltSite } from "./browser/site.ts";
 import { tempDir } from "./helpers.ts";
 import { scanSite } from "./privacy-scan.ts";
 
-const buildError = ensureBuilt();
+const site = useBuiltSite();
+const { buildError } = site;
 const runDir = join(REPO_ROOT, process.env.SMW_RUN ?? "data/runs/demo");
-let server: DistServer;
-let browser: Browser;
-
-before(async () => {
-  if (buildError) return;
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 const video = () => {
   const { video: v } = readRun(runDir);
@@ -47,9 +33,9 @@ for (const [path, kinds] of [["/footfall", ["cross"]], ["/dwell", ["zone", "aler
     assert.ok(expected.available && expected.blurred, "the default build carries blurred snapshots");
     const mine = expected.items.filter((s: { kind: string }) => (kinds as readonly string[]).includes(s.kind));
     assert.ok(mine.length >= 1, `snapshots of ${kinds.join("/")} in the demo run`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
+    const context = await site.browser().newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
     try {
-      const { page, problems } = await openPage(context, server.origin + path);
+      const { page, problems } = await openPage(context, site.server().origin + path);
       const strip = page.locator("#snapshots .smw-snapshot");
       assert.equal(await strip.count(), mine.length, "one thumbnail per event of the run (the whole run is the window)");
       const ids = await strip.evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.event));

@@ -8,12 +8,11 @@
 // Builds dist/ first when it is missing or stale (see test/browser/build.ts).
 import { quantile } from "d3";
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "../scripts/browser/chromium.ts";
-import { ensureBuilt } from "./browser/build.ts";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { useBuiltSite } from "./browser/site.ts";
 import { openPage } from "../scripts/browser/page.ts";
-import { DIST, distPages, serveDist, type DistServer } from "../scripts/browser/serve-dist.ts";
+import { DIST, distPages } from "../scripts/browser/serve-dist.ts";
 import { syntheticDay } from "./browser/synthetic.ts";
 import { PublishError, publishSite } from "../loaders/site/publish.ts";
 
@@ -58,25 +57,12 @@ const EXPECTED_MARKS: Record<string, string[]> = {
 const NON_DATA = /axis|grid|frame|tip|rule|legend|halo|label/;
 
 const buildStarted = Date.now();
-const buildError = ensureBuilt();
+const site = useBuiltSite();
+const { buildError } = site;
 const buildSeconds = (Date.now() - buildStarted) / 1000;
 const pages = buildError ? [] : distPages();
 
-let server: DistServer;
-let browser: Browser;
-
-before(async () => {
-  if (buildError) return;
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const newContext = () => browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
+const newContext = () => site.browser().newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
 
 test("site builds with every page of the workbench", (t) => {
   assert.equal(buildError, undefined);
@@ -88,7 +74,7 @@ for (const path of pages) {
   test(`page ${path} renders offline with data and no errors`, { timeout: 120_000 }, async () => {
     const context = await newContext();
     try {
-      const { page, problems } = await openPage(context, server.origin + path);
+      const { page, problems } = await openPage(context, site.server().origin + path);
 
       // every Plot chart on the page holds at least one data mark with something in it
       const charts = await page.$$eval(
@@ -173,7 +159,7 @@ const heatHref = (page: Page, card: string) => page.locator(`${card} svg g[aria-
 test("dragging the timeline window changes the dwell heat map", { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {
-    const { page, problems } = await openPage(context, `${server.origin}/dwell`);
+    const { page, problems } = await openPage(context, `${site.server().origin}/dwell`);
     const before = await heatHref(page, "#dwell-map");
     const label = await page.locator(".smw-window strong").first().textContent();
     assert.match(label ?? "", /whole run/);
@@ -201,7 +187,7 @@ test("dragging the timeline window changes the dwell heat map", { timeout: 120_0
 test("hovering a path on the Trajectories page names the track and its times", { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {
-    const { page, problems } = await openPage(context, `${server.origin}/trajectories`);
+    const { page, problems } = await openPage(context, `${site.server().origin}/trajectories`);
     const svg = page.locator("#paths .smw-plot-box svg");
     await svg.scrollIntoViewIfNeeded();
     // the end dot of the first track: a point on its path
@@ -222,7 +208,7 @@ test("hovering a path on the Trajectories page names the track and its times", {
 test("the compare page shows both maps, their difference and a zone table with intervals", { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {
-    const { page, problems } = await openPage(context, `${server.origin}/compare`);
+    const { page, problems } = await openPage(context, `${site.server().origin}/compare`);
     const a = await heatHref(page, "#map-a");
     const b = await heatHref(page, "#map-b");
     assert.ok(a?.startsWith("data:image/png"), "map A missing");
@@ -260,7 +246,7 @@ test("pages agree on the whole run's visitor count", { timeout: 120_000 }, async
   try {
     const counts: Record<string, string | null> = {};
     for (const path of ["/", "/footfall", "/sales"]) {
-      const { page, problems } = await openPage(context, server.origin + path);
+      const { page, problems } = await openPage(context, site.server().origin + path);
       assert.deepEqual(problems, []);
       counts[path] = await page.locator(".smw-kpis .smw-kpi-value").first().textContent();
       await page.close();
@@ -338,7 +324,7 @@ for (const { path, views, limit } of [
   test(`a window change updates every view of ${path} in under ${limit} ms with 1M track points`, { timeout: 180_000 }, async (t) => {
     const { context, day } = await syntheticContext();
     try {
-      const { page, problems } = await openPage(context, server.origin + path);
+      const { page, problems } = await openPage(context, site.server().origin + path);
       // windows of 5 min, 30 min, 2 h and the whole day, at five places each
       const windows: [number, number][] = [];
       for (const length of [300, 1800, 7200, day.duration]) {
