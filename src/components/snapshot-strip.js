@@ -2,9 +2,10 @@
 // window, in time order, for the kinds a page is about (line crossings on Footfall, entries into
 // display zones on Dwell); clicking one shows its still large. The element's value is the event
 // shown (an "input" event fires on each choice), so a page can follow it.
-import {within} from "./events.js";
-
 const KIND = {cross: "crossed", zone: "entered", alert: "alert"};
+
+/** In the timeline's window {t0, t1, full} (seconds from the run's start); no window: the whole run. */
+const inWindow = (t, win) => !win || win.full || (t >= win.t0 && t < win.t1);
 
 /** "11:00:04 · walkway, in" — what the still is of, in the page's clock. */
 export function snapshotLabel(s, clock) {
@@ -25,7 +26,7 @@ export function snapshotStrip(snapshots, {kinds, win, clock}) {
     return root;
   };
   if (!snapshots.available) return note(snapshots.reason);
-  const items = snapshots.items.filter((s) => kinds.includes(s.kind) && (!win || within(s.t, win)));
+  const items = snapshots.items.filter((s) => kinds.includes(s.kind) && inWindow(s.t, win));
   if (!items.length) return note(`No ${kinds.map((k) => KIND[k]).join(" or ")} event with a snapshot in this window.`);
   const strip = document.createElement("div");
   strip.className = "smw-snapshot-strip";
