@@ -1,21 +1,25 @@
 // The run's event snapshots (data/snapshots.json) as a strip: one thumbnail per event in the
 // window, in time order, for the kinds a page is about (line crossings on Footfall, entries into
-// display zones on Dwell); clicking one shows its still large. The element's value is the event
+// display zones on Dwell); clicking one shows its still large. Without a window or a clock it
+// shows the whole run, times in seconds from its start. The element's value is the event
 // shown (an "input" event fires on each choice), so a page can follow it.
 const KIND = {cross: "crossed", zone: "entered", alert: "alert"};
 
 /** In the timeline's window {t0, t1, full} (seconds from the run's start); no window: the whole run. */
 const inWindow = (t, win) => !win || win.full || (t >= win.t0 && t < win.t1);
 
+/** Seconds from the run's start, when a page has no clock of its own to give. */
+const SECONDS = {format: (t) => `${t.toFixed(1)} s`};
+
 /** "11:00:04 · walkway, in" — what the still is of, in the page's clock. */
-export function snapshotLabel(s, clock) {
+export function snapshotLabel(s, clock = SECONDS) {
   const what = s.kind === "cross" ? `${s.name}, ${s.direction ?? "crossed"}`
     : s.kind === "zone" ? `entered ${s.name}${s.dwell != null ? ` for ${s.dwell.toFixed(1)} s` : ""}`
     : `alert: ${s.name}`;
   return `${clock.format(s.t)} · ${what}${s.class && s.class !== "person" ? ` (${s.class})` : ""}${s.track != null ? ` · track #${s.track}` : ""}`;
 }
 
-export function snapshotStrip(snapshots, {kinds, win, clock}) {
+export function snapshotStrip(snapshots, {kinds, win, clock = SECONDS}) {
   const root = document.createElement("div");
   root.className = "smw-snapshots";
   const note = (text) => {
