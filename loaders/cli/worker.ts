@@ -10,6 +10,9 @@ import { ensureWritableDir } from "../store/out-dir.ts";
 import { positiveInt } from "./options.ts";
 import { redisOption } from "./queue.ts";
 
+/** How long a stop waits for the running job to reach a frame boundary and go back to the queue. */
+const STOP_SECONDS = 30;
+
 export function workerCommand(): Command {
   return new Command("worker")
     .description("analyse queued segments into a dataset root (store=/camera=/date=/segment/) until stopped")
@@ -38,12 +41,21 @@ Example (one per machine; stop with SIGTERM or Ctrl-C, the running job goes back
       await worker.waitUntilReady();
       say(`${workerName()} waiting for segments on ${o.redis} -> ${root}`);
       await new Promise<void>((done) => {
+        let stopping = false;
         const onSignal = (sig: string) => {
+          // a second signal, or Redis away so that closing waits on it: go now; the job's lock
+          // expires and another worker takes it up from its checkpoint, as after a crash
+          if (stopping) return void process.exit(1);
+          stopping = true;
           say(`${sig}: handing back running jobs and stopping`);
+          setTimeout(() => {
+            say(`could not reach Redis to hand the job back within ${STOP_SECONDS} s: stopping anyway (its lock expires, another worker resumes it)`);
+            process.exit(1);
+          }, STOP_SECONDS * 1000).unref();
           stop().then(done, done);
         };
-        process.once("SIGTERM", () => onSignal("SIGTERM"));
-        process.once("SIGINT", () => onSignal("SIGINT"));
+        process.on("SIGTERM", () => onSignal("SIGTERM"));
+        process.on("SIGINT", () => onSignal("SIGINT"));
       });
     });
 }
