@@ -1,5 +1,5 @@
 // Observable Framework config for the Store Motion Workbench. Everything the site needs is
-// built from node_modules and the run directory: no CDN, no web fonts, no telemetry.
+// built from node_modules and the dataset (SMW_DATA, or the run SMW_RUN): no CDN, no web fonts, no telemetry.
 
 // Framework sends build/preview telemetry to an observablehq.com host unless this is set; the
 // config is read before the first event, so setting it here covers every `observable` command.
@@ -27,9 +27,12 @@ export default {
   interpreters: { ".ts": ["node", "--import", "tsx"] },
   pages: [
     { name: "Overview", path: "/" },
-    { name: "Trajectories", path: "/trajectories" },
+    { name: "Calendar", path: "/calendar" },
     { name: "Footfall", path: "/footfall" },
+    { name: "Trajectories", path: "/trajectories" },
     { name: "Dwell", path: "/dwell" },
+    { name: "Floor", path: "/floor" },
+    { name: "Queues", path: "/queues" },
     { name: "Motion", path: "/motion" },
     { name: "Compare", path: "/compare" },
     { name: "Sales", path: "/sales" },

@@ -1,19 +1,23 @@
-// Times on every page are seconds from the first frame of the run. With a start time in the camera
-// config they read as the store's wall clock (kept in UTC internally, so the viewer's time zone
-// never shifts them); without one, as seconds from the start of the video.
+// Times on every page are seconds on the store's clock (data/store.bin): from local midnight of
+// the dataset's first date, read as the store's wall clock (kept in UTC internally, so the
+// viewer's time zone never shifts them); without a wall-clock start, seconds from the video start.
 import {utcFormat} from "d3";
 
 const pad = (n) => String(n).padStart(2, "0");
+export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const DAY = 86400;
 
 /**
- * @param info data/{a,b}/info.json (uses startMs)
- * @param duration seconds covered by the run
+ * @param store readStore(...) (uses wall, epochMs)
+ * @param domain [t0, t1]: the span the page shows (the chosen dates' footage)
  */
-export function makeClock(info, duration) {
-  const wall = info.startMs != null;
+export function makeClock(store, domain) {
+  const wall = store.wall;
+  const [d0, d1] = domain;
+  const duration = d1 - d0;
   const fine = duration < 120; // short clips: show tenths of a second
-  const toDate = (t) => new Date(info.startMs + t * 1000);
-  const multiDay = wall && toDate(0).getUTCDate() !== toDate(duration).getUTCDate();
+  const toDate = (t) => new Date(store.epochMs + t * 1000);
+  const multiDay = wall && Math.floor(d0 / DAY) !== Math.floor((d1 - 1e-6) / DAY);
   const clockFormat = utcFormat(multiDay ? "%a %-d %b %H:%M" : fine ? "%H:%M:%S.%L" : "%H:%M:%S");
   const format = (t) => {
     if (wall) {
@@ -24,32 +28,45 @@ export function makeClock(info, duration) {
     const s = Math.round(t);
     return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
   };
-  const span = duration < 120 ? 0 : duration < 2 * 86400 ? 1 : 2;
+  const span = duration < 120 ? 0 : duration < 2 * DAY ? 1 : 2;
   return {
     wall,
+    domain,
     duration,
     format,
-    /** Plot x-scale options for run time t (seconds): use with x values from `x(t)`. */
+    /** Plot x-scale options for store time t (seconds): use with x values from `x(t)`. */
     axis: wall
       ? {
           type: "utc",
-          domain: [toDate(0), toDate(duration)],
+          domain: [toDate(d0), toDate(d1)],
           tickFormat: span === 0 ? secondsTick : utcFormat(["%H:%M:%S", "%H:%M", "%a %-d %b"][span]),
           label: multiDay ? "date and time →" : "time of day →"
         }
-      : {type: "linear", domain: [0, duration], label: "time from start of video (s) →"},
+      : {type: "linear", domain: [d0, d1], label: "time from start of video (s) →"},
     x: wall ? toDate : (t) => t,
-    /** Inverse of x: a scale value back to run seconds. */
-    t: wall ? (d) => (+d - info.startMs) / 1000 : (v) => v,
+    /** Inverse of x: a scale value back to store seconds. */
+    t: wall ? (d) => (+d - store.epochMs) / 1000 : (v) => v,
     toDate: wall ? toDate : null,
-    /** "11:00:01.2–11:00:04.0 (2.8 s of 7.2 s)" */
+    /** "Mon 6 May 11:00 – Tue 7 May 18:00 (1.3 days of 7.0 days)" */
     describe(win) {
-      const length = win.t1 - win.t0;
-      const whole = win.full ? "the whole run" : `${formatDuration(length)} of ${formatDuration(duration)}`;
+      const whole = win.full ? "the whole of the chosen dates" : `${formatDuration(win.t1 - win.t0)} of ${formatDuration(duration)}`;
       return `${format(win.t0)} – ${format(win.t1)} (${whole})`;
     }
   };
 }
+
+/** Hour of the day (0-23) of store time t. */
+export const hourOf = (t) => Math.floor((((t % DAY) + DAY) % DAY) / 3600);
+/** Days since the first date. */
+export const dayOf = (t) => Math.floor(t / DAY);
+/** Weekday of store time t, Monday 0, given the first date's weekday. */
+export const weekdayOf = (t, firstWeekday) => (((firstWeekday + dayOf(t)) % 7) + 7) % 7;
+/** The first date's weekday (Monday 0), from the header's epoch. */
+export const firstWeekday = (store) => (store.wall ? (new Date(store.epochMs).getUTCDay() + 6) % 7 : 0);
+/** "2024-05-06" of day index d. */
+export const dateOf = (store, d) => new Date(store.epochMs + d * DAY * 1000).toISOString().slice(0, 10);
+/** Day index of "2024-05-06". */
+export const dayIndex = (store, date) => Math.round((Date.parse(`${date}T00:00:00Z`) - store.epochMs) / (DAY * 1000));
 
 // ticks of short clips fall on fractions of a second: "11:00:01", "11:00:01.5"
 const hms = utcFormat("%H:%M:%S");

@@ -39,6 +39,8 @@ export function compareTable(result) {
     el("td", {class: `smw-num smw-${tone(e)}`}, signed(e.diff)),
     el("td", {class: "smw-num smw-ci", title: e.people ? `${e.people[0]} and ${e.people[1]} people behind this figure` : ""}, interval(e))
   ];
+  const blank = () => [el("td", {class: "smw-num"}, "–"), el("td", {class: "smw-num"}, "–"), el("td", {class: "smw-num"}, "–"), el("td", {class: "smw-num"}, "")];
+  const footfall = result.footfall ? [el("tr", {class: "smw-footfall"}, el("td", {}, "everyone entering view", el("span", {class: "smw-note"}, ` · ${result.visitors[0]} / ${result.visitors[1]} people`)), ...cells(result.footfall), ...blank())] : [];
   const rows = result.zones.map((z) =>
     el(
       "tr",
@@ -49,30 +51,31 @@ export function compareTable(result) {
     )
   );
   if (!rows.length) rows.push(el("tr", {}, el("td", {colspan: 9}, "No zones in the camera config.")));
-  return el("table", {class: "smw-compare-table"}, head, el("tbody", {}, ...rows));
+  return el("table", {class: "smw-compare-table"}, head, el("tbody", {}, ...footfall, ...rows));
 }
 
 /**
  * A few sentences a store manager can read: which windows, how busy each was, and the changes
  * whose 95% interval excludes zero (the engine's summary), or why there are no intervals.
  */
-export function compareSummary(result, {describeA, describeB, engine, moved}) {
+export function compareSummary(results, {describeA, describeB, engine, moved, matched}) {
   const div = el("div", {class: "smw-summary"});
-  const [ha, hb] = result.hours;
-  const [va, vb] = result.visitors;
+  const people = (k) => results.reduce((t, r) => t + r.visitors[k], 0);
+  const hours = (k) => results.reduce((t, r) => t + r.matchedHours[k], 0);
   div.append(
-    el("p", {}, el("strong", {}, "A"), ` ${describeA}: ${va} people seen in ${duration(ha * 3600)} of footage.`),
-    el("p", {}, el("strong", {}, "B"), ` ${describeB}: ${vb} people seen in ${duration(hb * 3600)} of footage.`)
+    el("p", {}, el("strong", {}, "A"), ` ${describeA}: ${people(0)} people seen in ${duration(hours(0) * 3600)} of matched footage.`),
+    el("p", {}, el("strong", {}, "B"), ` ${describeB}: ${people(1)} people seen in ${duration(hours(1) * 3600)} of matched footage.`),
+    el("p", {class: "smw-matched"}, ...results.map((r) => el("span", {}, `${results.length > 1 ? `${r.camera}: ` : ""}${matched(r)}. `)))
   );
   if (moved) {
     div.append(
-      el("p", {class: "smw-moved"}, "You moved the windows: the table shows point estimates for them. 95% intervals and the verdicts below come from the analytics engine for the configured windows; reset to see them.")
+      el("p", {class: "smw-moved"}, "You moved the periods: the table shows point estimates for them. 95% intervals and the verdicts below come from the analytics engine for the configured periods; reset to see them.")
     );
   } else {
-    div.append(el("p", {}, "What changed, with 95% confidence:"), el("ul", {}, ...result.summary.map((s) => el("li", {}, s))));
+    div.append(el("p", {}, "What changed, with 95% confidence:"), el("ul", {}, ...results.flatMap((r) => r.summary.map((s) => el("li", {}, results.length > 1 ? `${r.camera}: ${s}` : s)))));
   }
   div.append(
-    el("p", {class: "smw-caption"}, `Intervals: ${engine.method}, ${engine.resamples} resamples: people are drawn with replacement, each with all their visits. A change counts when its interval excludes zero. Windows at different times of day or on different weekdays differ for more reasons than your change.`)
+    el("p", {class: "smw-caption"}, `Intervals: ${engine.method}, ${engine.resamples} resamples: people are drawn with replacement, each with all their visits; footfall's interval takes counts per stratum as Poisson. A change counts when its interval excludes zero. Each figure is averaged over the hours both periods filmed, weighted alike in A and B, so a period with more busy hours or more Saturdays does not read as your change; hours only one period filmed are left out.`)
   );
   return div;
 }

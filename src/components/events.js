@@ -1,83 +1,114 @@
-// Tracks, line crossings and zone visits of data/{a,b}/events.bin, re-cut by a time window.
-// An event belongs to the window it starts in: a track by when it entered view, a visit by when
-// it entered the zone, a crossing by when it happened.
+// Customers, line crossings, zone visits and footage of data/store.bin, re-cut by the page's
+// scope (chosen cameras, window, weekday/hour filter). As in the analytics engine, an event
+// belongs to the window it starts in: a customer by when they entered view, a visit by when it
+// entered the zone, a crossing by when it happened, footage by its frame (or bin).
 import {median} from "d3";
-import {unpackColumns} from "./binary.js";
+import {forEachIn} from "./window.js";
 
-export function readEvents(buffer) {
-  const {header, columns: c} = unpackColumns(buffer);
-  const empty = (T) => new T(0);
+/** Headline numbers of the scope: customers, crossings in/out (per line), median time in view, per camera. */
+export function windowSummary(store, scope) {
+  const {cams, intervals} = scope;
+  const v = store.tables.visitors;
+  const seconds = [];
+  const perCamera = store.cameras.map((c, k) => ({cam: k, camera: c.camera, visitors: 0, in: 0, out: 0}));
+  forEachIn(v.start, intervals, (i) => {
+    if (!cams[v.cam[i]]) return;
+    seconds.push(v.end[i] - v.start[i]);
+    perCamera[v.cam[i]].visitors++;
+  });
+  const lines = store.linesOf(cams).map((l) => ({...l, in: 0, out: 0}));
+  const at = new Int32Array(store.lineCount).fill(-1);
+  lines.forEach((l, k) => (at[l.key] = k));
+  const c = store.tables.crossings;
+  const base = store.lineBase;
+  forEachIn(c.t, intervals, (i) => {
+    const k = c.cam[i];
+    if (!cams[k]) return;
+    const j = at[base[k] + c.line[i]];
+    if (j < 0) return;
+    if (c.dir[i] > 0) (lines[j].in++, perCamera[k].in++);
+    else (lines[j].out++, perCamera[k].out++);
+  });
   return {
-    available: header.available,
-    tracks: {id: c.track_id ?? empty(Int32Array), start: c.track_start ?? empty(Float32Array), end: c.track_end ?? empty(Float32Array)},
-    crossings: {line: c.crossing_line ?? empty(Uint16Array), track: c.crossing_track ?? empty(Int32Array), t: c.crossing_t ?? empty(Float32Array), dir: c.crossing_dir ?? empty(Int8Array)},
-    visits: {zone: c.visit_zone ?? empty(Uint16Array), track: c.visit_track ?? empty(Int32Array), enter: c.visit_enter ?? empty(Float32Array), exit: c.visit_exit ?? empty(Float32Array), stopper: c.visit_stopper ?? empty(Uint8Array)},
-    staff: header.staff ?? 0
-  };
-}
-
-/**
- * Whether time t is in the window [t0, t1) (the whole run's window also takes its end). Times are
- * stored as float32, so the bounds are rounded the same way: a time on a bound falls on the side
- * the engine puts it (it compares doubles), whatever float32 made of it.
- */
-export const within = (t, win) => t >= Math.fround(win.t0) && (t < Math.fround(win.t1) || (win.full && t <= win.t1));
-
-/** Tracks that entered view in the window: indexes into events.tracks. */
-export function tracksIn(events, win) {
-  const {start} = events.tracks;
-  const out = [];
-  for (let i = 0; i < start.length; i++) if (within(start[i], win)) out.push(i);
-  return out;
-}
-
-/** Headline numbers for a window. */
-export function windowSummary(events, win, config) {
-  const tracks = tracksIn(events, win);
-  const {start, end} = events.tracks;
-  const seconds = tracks.map((i) => end[i] - start[i]);
-  const lines = config.lines.map((l) => ({name: l.name, in: 0, out: 0}));
-  const {line, t, dir} = events.crossings;
-  for (let i = 0; i < t.length; i++) if (within(t[i], win) && lines[line[i]]) lines[line[i]][dir[i] > 0 ? "in" : "out"]++;
-  return {
-    visitors: tracks.length,
+    visitors: seconds.length,
     medianSeconds: median(seconds) ?? NaN,
     in: lines.reduce((s, l) => s + l.in, 0),
     out: lines.reduce((s, l) => s + l.out, 0),
-    lines
+    lines,
+    perCamera: perCamera.filter((p) => cams[p.cam])
   };
 }
 
-/** Zone visits that started in the window, as rows {zone, name, kind, track, enter, exit, seconds}. */
-export function visitsIn(events, win, zones) {
-  const {zone, track, enter, exit} = events.visits;
-  const rows = [];
-  for (let i = 0; i < enter.length; i++) {
-    if (!within(enter[i], win)) continue;
-    const z = zones[zone[i]];
-    rows.push({zone: zone[i], name: z?.name ?? `zone ${zone[i]}`, kind: z?.kind ?? "zone", track: track[i], enter: enter[i], exit: exit[i], seconds: exit[i] - enter[i]});
-  }
-  return rows;
+/** Footage in the scope per camera: seconds filmed, customers' person-seconds, the most at once, people counted. */
+export function footageIn(store, scope) {
+  const b = store.tables.coverage;
+  const out = store.cameras.map(() => ({seconds: 0, personSeconds: 0, peak: 0, counted: 0, countedFrames: 0}));
+  forEachIn(b.t, scope.intervals, (i) => {
+    const k = b.cam[i];
+    if (!scope.cams[k]) return;
+    const o = out[k];
+    o.seconds += b.seconds[i];
+    o.personSeconds += b.customers[i];
+    o.peak = Math.max(o.peak, b.peak[i]);
+    o.counted += b.counted[i];
+    o.countedFrames += b.countedFrames[i];
+  });
+  return out;
 }
 
-/** Track ids that visited zone `z` (any time). */
-export function tracksVisiting(events, z) {
+/** Customers in view on average, summed over the chosen cameras (each camera's mean over its footage). */
+export function meanInView(footage, cams) {
+  let sum = 0, any = false;
+  footage.forEach((f, k) => {
+    if (!cams[k] || !(f.seconds > 0)) return;
+    sum += f.personSeconds / f.seconds;
+    any = true;
+  });
+  return any ? sum : NaN;
+}
+
+/**
+ * Zone visits that started in the scope, as columns: key (store-wide zone index), who, seconds;
+ * `rows(limit)` gives row objects of an even sample (for dots and tips).
+ */
+export function visitsIn(store, scope) {
+  const z = store.tables.visits;
+  const base = store.zoneBase;
+  const idx = [];
+  forEachIn(z.enter, scope.intervals, (i) => scope.cams[z.cam[i]] && idx.push(i));
+  const n = idx.length;
+  const key = new Int32Array(n), who = new Int32Array(n), seconds = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = idx[j];
+    key[j] = base[z.cam[i]] + z.zone[i];
+    who[j] = z.who[i];
+    seconds[j] = z.exit[i] - z.enter[i];
+  }
+  return {n, key, who, seconds};
+}
+
+/** Customers (visitor indexes) who visited zone `zone` of camera `cam`, any time. */
+export function whoVisited(store, cam, zone) {
+  const z = store.tables.visits;
   const ids = new Set();
-  const {zone, track} = events.visits;
-  for (let i = 0; i < zone.length; i++) if (zone[i] === z) ids.add(track[i]);
+  for (let i = 0; i < z.zone.length; i++) if (z.cam[i] === cam && z.zone[i] === zone) ids.add(z.who[i]);
   return ids;
 }
 
-/** Map track id -> names of the zones it visited (any time), in zone order. */
-export function zonesByTrack(events, zones) {
+/** Map visitor index -> names of the zones they visited (any time), in zone order. */
+export function zonesByWho(store) {
+  const z = store.tables.visits;
   const sets = new Map();
-  const {zone, track} = events.visits;
-  for (let i = 0; i < zone.length; i++) {
-    let s = sets.get(track[i]);
-    if (!s) sets.set(track[i], (s = new Set()));
-    s.add(zone[i]);
+  for (let i = 0; i < z.zone.length; i++) {
+    let s = sets.get(z.who[i]);
+    if (!s) sets.set(z.who[i], (s = new Set()));
+    s.add(z.zone[i]);
   }
   const out = new Map();
-  for (const [id, s] of sets) out.set(id, [...s].sort((a, b) => a - b).map((z) => zones[z]?.name ?? `zone ${z}`));
+  for (const [who, s] of sets) {
+    const cam = store.tables.visitors.cam[who];
+    const zones = store.cameras[cam]?.config.zones ?? [];
+    out.set(who, [...s].sort((a, b) => a - b).map((i) => zones[i]?.name ?? `zone ${i}`));
+  }
   return out;
 }

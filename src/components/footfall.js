@@ -2,7 +2,8 @@
 // by daypart on weekdays and weekends. Bins follow the store's clock (whole minutes, hours).
 import * as Plot from "@observablehq/plot";
 import {COLORS} from "./scales.js";
-import {formatDuration} from "./clock.js";
+import {formatDuration, hourOf, weekdayOf, firstWeekday} from "./clock.js";
+import {forEachIn} from "./window.js";
 
 const STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
@@ -23,23 +24,29 @@ export function binName(bin) {
 }
 
 /**
- * Counts per clock-aligned bin over the window: visitors (tracks entering view) and, per line,
- * crossings in and out. Returns rows {t (bin start, run seconds), series, line, value}.
+ * Counts per clock-aligned bin over the window: visitors (customers entering view) and, per line
+ * of the chosen cameras, crossings in and out. Bins start at whole multiples of the bin on the
+ * store's clock (whole minutes, hours, days).
  */
-export function footfallBins(events, win, {clock, bin, lines}) {
-  // align bins to the clock (in whole milliseconds, so no rounding error shifts a bin)
-  const offset = clock.wall ? (clock.toDate(0).getTime() % Math.round(bin * 1000)) / 1000 : 0;
-  const first = Math.floor((win.t0 + offset) / bin + 1e-9) * bin - offset;
-  const n = Math.max(1, Math.ceil((win.t1 - first) / bin - 1e-9));
-  const at = (t) => Math.max(0, Math.floor((t - first) / bin + 1e-9));
-  const inWin = (t) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
+export function footfallBins(store, scope, {bin}) {
+  const first = Math.floor(scope.t0 / bin + 1e-9) * bin;
+  const n = Math.max(1, Math.ceil((scope.t1 - first) / bin - 1e-9));
+  const at = (t) => Math.min(n - 1, Math.max(0, Math.floor((t - first) / bin + 1e-9)));
   const visitors = new Array(n).fill(0);
-  for (const t of events.tracks.start) if (inWin(t)) visitors[Math.min(n - 1, at(t))]++;
+  const v = store.tables.visitors;
+  forEachIn(v.start, scope.intervals, (i) => scope.cams[v.cam[i]] && visitors[at(v.start[i])]++);
+  const lines = store.linesOf(scope.cams);
+  const index = new Int32Array(store.lineCount).fill(-1);
+  lines.forEach((l, k) => (index[l.key] = k));
   const flows = lines.map(() => ({in: new Array(n).fill(0), out: new Array(n).fill(0)}));
-  const {line, t, dir} = events.crossings;
-  for (let i = 0; i < t.length; i++) if (inWin(t[i]) && flows[line[i]]) flows[line[i]][dir[i] > 0 ? "in" : "out"][Math.min(n - 1, at(t[i]))]++;
+  const c = store.tables.crossings;
+  forEachIn(c.t, scope.intervals, (i) => {
+    const k = c.cam[i];
+    const j = scope.cams[k] ? index[store.lineBase[k] + c.line[i]] : -1;
+    if (j >= 0) flows[j][c.dir[i] > 0 ? "in" : "out"][at(c.t[i])]++;
+  });
   const starts = Array.from({length: n}, (_, i) => first + i * bin);
-  return {bin, starts, visitors, flows};
+  return {bin, starts, visitors, flows, lines};
 }
 
 /** Bars of people entering view per bin. */
@@ -63,7 +70,8 @@ export function visitorsChart(bins, {clock, width, win, height = 220}) {
 }
 
 /** Per counting line: crossings in (up) and out (down) per bin, one row per line. */
-export function lineFlowsChart(bins, lines, {clock, width, win}) {
+export function lineFlowsChart(bins, {clock, width, win}) {
+  const {lines} = bins;
   width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const {bin, starts, flows} = bins;
   const data = flows.flatMap((f, l) =>
@@ -105,37 +113,33 @@ export function dayparts(config) {
 }
 
 /**
- * People entering view per hour observed, by daypart, on weekdays and on weekends (Saturday,
- * Sunday). The window's footage is split at daypart boundaries, so a daypart that was filmed
- * for 10 minutes is a rate over 10 minutes, not over its 3 hours.
+ * People entering view per hour filmed, by daypart, on weekdays and on weekends (Saturday,
+ * Sunday), summed over the chosen cameras (each camera's count over its own hours filmed). Only
+ * footage in the scope counts, so a daypart filmed for 10 minutes is a rate over 10 minutes.
  */
-export function daypartRates(events, win, clock, parts) {
-  const observed = new Map(); // "weekday|morning" -> seconds
-  const counts = new Map();
-  const partOfHour = new Array(24);
-  for (const p of parts) for (const h of p.hours) partOfHour[h] = p.name;
+export function daypartRates(store, scope, parts) {
+  const w0 = firstWeekday(store);
+  const P = parts.length;
+  const partOfHour = new Int32Array(24);
+  parts.forEach((p, k) => p.hours.forEach((h) => (partOfHour[h] = k)));
   // as the analytics engine does: the hour of the store's clock decides the daypart, its day of week the weekend
-  const key = (date) => {
-    const day = date.getUTCDay();
-    return `${day === 0 || day === 6 ? "weekend" : "weekday"}|${partOfHour[date.getUTCHours()]}`;
-  };
-  // observed time: walk the window in steps that never cross an hour boundary
-  const end = Math.min(win.t1, clock.duration);
-  for (let t = Math.max(0, win.t0); t < end; ) {
-    const date = clock.toDate(t);
-    const toHour = 3600 - ((date.getUTCMinutes() * 60 + date.getUTCSeconds() + date.getUTCMilliseconds() / 1000) % 3600);
-    const step = Math.min(end - t, toHour);
-    observed.set(key(date), (observed.get(key(date)) ?? 0) + step);
-    t += step;
-  }
-  const inWin = (t) => t >= win.t0 && (t < win.t1 || (win.full && t <= win.t1));
-  for (const t of events.tracks.start) if (inWin(t)) counts.set(key(clock.toDate(t)), (counts.get(key(clock.toDate(t))) ?? 0) + 1);
-  return ["weekday", "weekend"].flatMap((dayType) =>
-    parts.map((p) => {
-      const k = `${dayType}|${p.name}`;
-      const seconds = observed.get(k) ?? 0;
-      const count = counts.get(k) ?? 0;
-      return {dayType, daypart: p.name, seconds, count, rate: seconds > 0 ? (count / seconds) * 3600 : NaN};
+  const key = (t) => (weekdayOf(t, w0) >= 5 ? P : 0) + partOfHour[hourOf(t)];
+  const observed = store.cameras.map(() => new Float64Array(2 * P));
+  const counts = store.cameras.map(() => new Float64Array(2 * P));
+  const b = store.tables.coverage;
+  forEachIn(b.t, scope.intervals, (i) => scope.cams[b.cam[i]] && (observed[b.cam[i]][key(b.t[i])] += b.seconds[i]));
+  const v = store.tables.visitors;
+  forEachIn(v.start, scope.intervals, (i) => scope.cams[v.cam[i]] && counts[v.cam[i]][key(v.start[i])]++);
+  return ["weekday", "weekend"].flatMap((dayType, d) =>
+    parts.map((p, k) => {
+      let seconds = 0, count = 0, rate = 0;
+      store.cameras.forEach((_, c) => {
+        const s = observed[c][d * P + k], n = counts[c][d * P + k];
+        seconds = Math.max(seconds, s);
+        count += n;
+        if (s > 0) rate += (n / s) * 3600;
+      });
+      return {dayType, daypart: p.name, seconds, count, rate: seconds > 0 ? rate : NaN};
     })
   );
 }

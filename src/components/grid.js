@@ -1,36 +1,27 @@
-// Dwell grids from the time-sorted track points of data/{a,b}/points.bin: one binary search for the
-// window, one pass over its points. Pure functions over typed arrays.
+// Dwell grids from time-sorted entries of data/store.bin (a camera's picture cells, or the floor's
+// cells): each entry is a time, a cell and the person-seconds it holds (one foot point, or a bin's
+// sum). One binary search per interval of the scope, one pass over its entries. Pure functions
+// over typed arrays.
 import {blur2} from "d3";
-import {unpackColumns} from "./binary.js";
+import {lowerBound} from "./window.js";
 
-/** @returns {{grid: {cols, rows, cell}, frameSeconds, t: Float32Array, cell: Uint16Array, available}} */
-export function readPoints(buffer) {
-  const {header, columns} = unpackColumns(buffer);
-  return {...header, t: columns.t ?? new Float32Array(0), cell: columns.cell ?? new Uint16Array(0)};
-}
-
-/** First index i with a[i] >= v in a sorted array. */
-export function lowerBound(a, v) {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export {lowerBound};
 
 /**
- * Person-seconds spent in each grid cell during [t0, t1): each point stands for frameSeconds.
+ * Person-seconds per cell over the scope's intervals.
+ * @param entries {t, cell, w} sorted by t; options.cams and options.cam filter by camera when the entries hold several
  * @param {Float64Array} [out] a buffer to reuse (zeroed here)
  */
-export function dwellGrid(points, t0, t1, out) {
-  const {grid, frameSeconds, t, cell} = points;
-  const size = grid.cols * grid.rows;
+export function dwellGrid(entries, intervals, size, out, {cam, cams} = {}) {
   const values = out && out.length === size ? out.fill(0) : new Float64Array(size);
-  // times are float32: bounds rounded alike fall where the engine (doubles) puts them
-  const end = lowerBound(t, Math.fround(t1));
-  for (let i = lowerBound(t, Math.fround(t0)); i < end; i++) values[cell[i]] += frameSeconds;
+  const {t, cell, w} = entries;
+  for (let k = 0; k < intervals.length; k += 2) {
+    const end = lowerBound(t, intervals[k + 1]);
+    if (cams) for (let i = lowerBound(t, intervals[k]); i < end; i++) {
+      if (cams[cam[i]]) values[cell[i]] += w[i];
+    }
+    else for (let i = lowerBound(t, intervals[k]); i < end; i++) values[cell[i]] += w[i];
+  }
   return values;
 }
 

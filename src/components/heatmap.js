@@ -21,9 +21,9 @@ import {zoneMarks} from "./zones.js";
  * @param options.label legend label, with units; options.tickFormat for the legend
  * @param options.zones, options.lines camera config overlays; options.tip extra marks
  */
-export function heatMap(values, {width, grid, video, background, max, diverging = false, contours: levels = [], label, tickFormat, zones = [], lines = [], marks = []}) {
+export function heatMap(values, {width, grid, video, background, max, diverging = false, contours: levels = [], label, tickFormat, zones = [], lines = [], marks = [], unit}) {
   const top = max ?? (diverging ? maxAbs(values) : gridMax(values));
-  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height});
+  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height, unit});
   const legend = diverging ? diffLegend({max: top, label, tickFormat}) : heatLegend({max: top, label, tickFormat});
   const href = paint(values, grid, top, diverging);
   const extent = {x1: 0, y1: 0, x2: grid.cols * grid.cell, y2: grid.rows * grid.cell};
@@ -41,7 +41,7 @@ export function heatMap(values, {width, grid, video, background, max, diverging 
         ariaDescription: "heat"
       }),
       levels.length && top > 0 ? contourMark(values, grid, levels.map((f) => f * top), diverging) : null,
-      ...zoneMarks({zones, lines, width: video.width}),
+      ...zoneMarks({zones, lines, width: video.width, unitScale: unit === "m" ? 0.04 : 1}),
       Plot.frame({stroke: "currentColor", strokeOpacity: 0.2}),
       ...marks
     ]

@@ -2,7 +2,7 @@
 // inside the Plot frame (thousands of paths stay fast), with Plot's axes, zones and hover tips.
 // Colour per track (or by time); line width and opacity grow with the track's time in view.
 import * as Plot from "@observablehq/plot";
-import {unpackColumns} from "./binary.js";
+import {inIntervals} from "./window.js";
 import {videoFrame} from "./video-frame.js";
 import {zoneMarks} from "./zones.js";
 import {TIME_SCHEME, TRACK_COLORS, trackColor} from "./scales.js";
@@ -17,29 +17,36 @@ const TIME_PALETTE = paletteOf(Array.from({length: TIME_STEPS}, (_, k) => rgbHex
 const TRACK_PALETTE = paletteOf(TRACK_COLORS);
 const trackIndex = (id) => ((id % TRACK_COLORS.length) + TRACK_COLORS.length) % TRACK_COLORS.length;
 
-/** @returns {{id: Int32Array, offset: Uint32Array, t, x, y: Float32Array, maxSeconds: number}} */
-export function readPaths(buffer) {
-  const {header, columns: c} = unpackColumns(buffer);
-  const id = c.track_id ?? new Int32Array(0);
-  const offset = c.offset ?? new Uint32Array(1);
-  const t = c.t ?? new Float32Array(0);
+/**
+ * The bundle's sampled paths (data/store.bin) as pathsMap reads them: per track its customer
+ * (id), camera and point range; per point t, x, y (picture pixels) and fx, fy (floor metres).
+ */
+export function pathsOf(store) {
+  const p = store.tables.paths;
   let maxSeconds = 0;
-  for (let k = 0; k < id.length; k++) maxSeconds = Math.max(maxSeconds, t[offset[k + 1] - 1] - t[offset[k]]);
-  return {...header, id, offset, t, x: c.x ?? new Float32Array(0), y: c.y ?? new Float32Array(0), maxSeconds};
+  for (let k = 0; k < p.who.length; k++) if (p.offset[k + 1] > p.offset[k]) maxSeconds = Math.max(maxSeconds, p.t[p.offset[k + 1] - 1] - p.t[p.offset[k]]);
+  return {id: p.who, cam: p.cam, offset: p.offset, t: p.t, x: p.x, y: p.y, fx: p.fx, fy: p.fy, maxSeconds};
 }
 
-/** Tracks seen in the window (and in `only`, a Set of track ids, when given), each clipped to it. */
-export function visiblePaths(paths, win, only = null) {
-  const {id, offset, t} = paths;
+/**
+ * Tracks seen in the scope (of camera `camera`, or of the chosen cameras `cams`; in `only`, a Set
+ * of customers, when given), each clipped to its first and last point inside the scope.
+ */
+export function visiblePaths(paths, scope, {camera = -1, only = null} = {}) {
+  const {id, cam, offset, t} = paths;
+  const iv = scope.intervals;
+  const lo = iv[0], hi = iv[iv.length - 1];
+  const inside = (v) => inIntervals(v, iv);
   const out = [];
   for (let k = 0; k < id.length; k++) {
+    if (camera >= 0 ? cam[k] !== camera : !scope.cams[cam[k]]) continue;
     const a = offset[k], b = offset[k + 1];
-    if (b <= a || t[b - 1] < win.t0 || t[a] > win.t1) continue;
+    if (b <= a || t[b - 1] < lo || t[a] >= hi) continue;
     if (only && !only.has(id[k])) continue;
     let i = a;
-    while (i < b && t[i] < win.t0) i++;
+    while (i < b && !inside(t[i])) i++;
     let j = b;
-    while (j > i && t[j - 1] > win.t1) j--;
+    while (j > i && !inside(t[j - 1])) j--;
     if (j - i < 1) continue;
     out.push({k, id: id[k], from: i, to: j, start: t[a], end: t[b - 1], seconds: t[b - 1] - t[a]});
   }
@@ -47,19 +54,20 @@ export function visiblePaths(paths, win, only = null) {
 }
 
 /**
- * @param paths readPaths(...)
- * @param options.win the time window; options.only a Set of track ids or null
+ * @param paths pathsOf(store)
+ * @param options.scope the page's scope; options.camera the camera shown; options.only a Set of customers or null
  * @param options.video {width, height}; options.background plate URL; options.clock makeClock(...)
  * @param options.color "track" (default) or "time"
  * @param options.zones, options.lines, options.highlight camera-config overlays
  */
-export function pathsMap(paths, {width, win, only = null, video, background, clock, color = "track", zones = [], lines = [], highlight = -1}) {
-  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height});
-  const visible = visiblePaths(paths, win, only);
+export function pathsMap(paths, {width, scope, camera, only = null, video, background, clock, color = "track", zones = [], lines = [], highlight = -1, unit}) {
+  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height, unit});
+  const visible = visiblePaths(paths, scope, {camera, only});
   const maxSeconds = Math.max(1e-6, paths.maxSeconds);
   const few = visible.length <= 40;
   const {x, y, t} = paths;
-  const timeIndex = (i) => Math.min(TIME_STEPS - 1, Math.floor((t[i] / Math.max(1e-6, clock.duration)) * TIME_STEPS));
+  const [d0, d1] = clock.domain;
+  const timeIndex = (i) => Math.min(TIME_STEPS - 1, Math.max(0, Math.floor(((t[i] - d0) / Math.max(1e-6, d1 - d0)) * TIME_STEPS)));
 
   const ends = few ? visible.map((v) => ({i: v.to - 1, v})) : [];
   const starts = few ? visible.map((v) => ({i: v.from, v})) : [];
@@ -70,14 +78,14 @@ export function pathsMap(paths, {width, win, only = null, video, background, clo
   const chart = Plot.plot({
     ...frame.options,
     style: {background: "transparent", position: "relative", zIndex: 1},
-    color: color === "time" ? {type: "linear", scheme: TIME_SCHEME, domain: [0, clock.duration], label: "time (s from start)", legend: false} : undefined,
+    color: color === "time" ? {type: "linear", scheme: TIME_SCHEME, domain: clock.domain, label: "time", legend: false} : undefined,
     marks: [
       Plot.frame({stroke: "currentColor", strokeOpacity: 0.2}),
-      ...zoneMarks({zones, lines, highlight, width: video.width}),
+      ...zoneMarks({zones, lines, highlight, width: video.width, unitScale: unit === "m" ? 0.04 : 1}),
       Plot.dot(starts, {x: (d) => x[d.i], y: (d) => y[d.i], r: 2.5, fill: "white", stroke: "#111", strokeWidth: 1, ariaDescription: "track start"}),
       Plot.dot(ends, {x: (d) => x[d.i], y: (d) => y[d.i], r: 3.5, fill: (d) => pathColor(d.v, d.i), stroke: "white", strokeWidth: 1.2, ariaDescription: "track end"}),
       visible.length <= 25
-        ? Plot.text(ends, {x: (d) => x[d.i], y: (d) => y[d.i], text: (d) => `#${d.v.id}`, dy: -9, fill: "white", stroke: "#111", strokeWidth: 3, fontSize: 10, fontWeight: 600, ariaDescription: "track label"})
+        ? Plot.text(ends, {x: (d) => x[d.i], y: (d) => y[d.i], text: (d) => `#${d.v.id + 1}`, dy: -9, fill: "white", stroke: "#111", strokeWidth: 3, fontSize: 10, fontWeight: 600, ariaDescription: "track label"})
         : null
     ]
   });
@@ -216,7 +224,7 @@ function attachHover({figure, chart, hoverLayer, paths, visible, clock, video, f
     if (best < 0) return clear();
     const v = visible[bestN];
     tip.hidden = false;
-    tip.innerHTML = `<strong>track #${v.id}</strong><br>entered view ${clock.format(v.start)}<br>left view ${clock.format(v.end)}<br>time in view ${formatDuration(v.seconds)}<br><span>here at ${clock.format(t[best])}</span>`;
+    tip.innerHTML = `<strong>track #${v.id + 1}</strong><br>entered view ${clock.format(v.start)}<br>left view ${clock.format(v.end)}<br>time in view ${formatDuration(v.seconds)}<br><span>here at ${clock.format(t[best])}</span>`;
     const fbox = figure.getBoundingClientRect();
     const left = (marginLeft + x[best] * sx) * k + box.left - fbox.left, top = (marginTop + y[best] * sy) * k + box.top - fbox.top;
     tip.style.left = `${Math.min(left + 12, fbox.width - 200)}px`;
@@ -263,6 +271,6 @@ function widthLegend(maxSeconds, clock) {
       })
       .join("");
   div.append(key);
-  if (clock) div.append(Plot.legend({color: {type: "linear", scheme: TIME_SCHEME, domain: [0, clock.duration], label: "colour: time from start of video (s)", width: 240, ticks: 4}}));
+  if (clock) div.append(Plot.legend({color: {type: clock.wall ? "utc" : "linear", scheme: TIME_SCHEME, domain: clock.domain.map(clock.x), label: "colour: time", width: 240, ticks: 3, ...(clock.wall ? {tickFormat: clock.axis.tickFormat} : {})}}));
   return div;
 }

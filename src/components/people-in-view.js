@@ -1,88 +1,99 @@
-// How many people were in view over time: confirmed tracks (area) against the count stage's
-// per-frame count (line; with its 90% interval as a band when the camera is calibrated). A gap
-// between them shows what the tracker filled in or filtered out.
+// How many people were in view over time: tracked customers (area) against the count stage's
+// people count (line; with its 90% interval as a band when one calibrated camera is shown), from
+// the footage rows of data/store.bin, summed over the chosen cameras (each camera's mean per bin).
+// A gap between them shows what the tracker filled in or filtered out.
 import * as Plot from "@observablehq/plot";
 import {countInterval} from "./count-interval.js";
+import {lowerBound} from "./window.js";
 
-const SERIES = ["tracked people", "people counted"];
+const SERIES = ["tracked customers", "people counted"];
 const COLORS = ["#2563eb", "#d97706"];
+const MAX_BINS = 300;
+
+/** Per display bin over the domain: customers and people counted in view (sum of the chosen cameras' means), the most tracked at once. */
+export function inViewSeries(store, scope) {
+  const [d0, d1] = scope.domain;
+  // never finer than the coarsest camera's frames: a bin per frame, not every other bin empty
+  const frame = Math.max(...store.cameras.map((c, k) => (scope.cams[k] ? c.frameSeconds : 0)));
+  const step = Math.max(store.coverageStep || 0, niceStep(Math.max((d1 - d0) / MAX_BINS, 1.5 * frame)));
+  const first = Math.floor(d0 / step) * step;
+  const n = Math.max(1, Math.ceil((d1 - first) / step - 1e-9));
+  const cams = store.cameras.length;
+  const seconds = new Float64Array(n * cams), persons = new Float64Array(n * cams), counted = new Float64Array(n * cams), frames = new Float64Array(n * cams);
+  const peak = new Float64Array(n);
+  const b = store.tables.coverage;
+  for (let i = lowerBound(b.t, d0); i < b.t.length && b.t[i] < d1; i++) {
+    const k = b.cam[i];
+    if (!scope.cams[k]) continue;
+    const j = Math.min(n - 1, Math.floor((b.t[i] - first) / step));
+    seconds[j * cams + k] += b.seconds[i];
+    persons[j * cams + k] += b.customers[i];
+    counted[j * cams + k] += b.counted[i];
+    frames[j * cams + k] += b.countedFrames[i];
+    peak[j] = Math.max(peak[j], b.peak[i]);
+  }
+  const rows = [];
+  for (let j = 0; j < n; j++) {
+    let tracked = 0, count = 0, filmed = false, cf = 0, cs = 0;
+    for (let k = 0; k < cams; k++) {
+      const s = seconds[j * cams + k];
+      if (!(s > 0)) continue;
+      filmed = true;
+      tracked += persons[j * cams + k] / s;
+      if (frames[j * cams + k] > 0) count += counted[j * cams + k] / frames[j * cams + k];
+      cf += frames[j * cams + k];
+      cs += counted[j * cams + k];
+    }
+    if (filmed) rows.push({t: first + j * step, tracked, counted: count, peak: peak[j], countedSum: cs, countedFrames: cf});
+  }
+  return {step, rows};
+}
+
+function niceStep(s) {
+  const steps = [0.04, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
+  return steps.find((x) => x >= s) ?? 86400;
+}
 
 /**
- * @param series the output of data/people-in-view.json: {binSeconds, t, tracks, tracksMax,
- *   counted, countedFrames, counting} (columnar, one entry per time bin)
- * @param options.width chart width in CSS pixels
- * @param options.height chart height in CSS pixels
- * @param options.clock makeClock(...) for wall-clock times (optional)
- * @param options.win the page's time window, shaded (optional)
+ * @param series inViewSeries(...)
+ * @param options.clock makeClock(...); options.win the window (shaded); options.counting the
+ *   camera's counting (a band only for one calibrated camera)
  */
-export function peopleInView(series, {width, height = 240, clock, win} = {}) {
+export function peopleInView(series, {width, height = 240, clock, win, counting}) {
   width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
-  const {t, tracks, counted, countedFrames, tracksMax, binSeconds, counting} = series;
-  const n = t.length;
-  const data = {length: n};
-  // per-bin interval of the count (calibrated runs only)
-  const bins = counting.residuals ? Array.from(counted, (c, i) => countInterval({sum: c * countedFrames[i], n: countedFrames[i]}, counting)) : null;
-  const value = bins ? bins.map((b) => b.value) : counted;
-  const binned = binSeconds > 0.5;
-  const end = n ? t[n - 1] + binSeconds : 1;
-  const peak = Math.max(1, ...tracksMax, ...value, ...(bins ? bins.map((b) => b.hi) : []));
-  const X = clock ? Array.from(t, clock.x) : t;
-  const xAxis = clock
-    ? {...clock.axis, domain: [clock.x(0), clock.x(end)], ticks: Math.max(2, Math.floor(width / 110))}
-    : {domain: [0, end], label: "time (s) →"};
+  const {rows, step} = series;
+  const bins = counting?.residuals ? rows.map((r) => countInterval({sum: r.countedSum, n: r.countedFrames}, counting)) : null;
+  const value = bins ? bins.map((b) => b.value) : rows.map((r) => r.counted);
+  const X = rows.map((r) => clock.x(r.t));
+  const peak = Math.max(1, ...rows.map((r) => r.peak), ...value, ...(bins ? bins.map((b) => b.hi).filter(Number.isFinite) : []));
   const band = win && !win.full ? [win] : [];
+  const binned = step > 0.5;
+  // sampled footage leaves gaps: a step line over them would claim footage that is not there
+  const gap = (i) => i > 0 && rows[i].t - rows[i - 1].t > step * 2.5;
+  const z = rows.map((_, i) => (gap(i) ? 1 : 0)).reduce((acc, g, i) => (acc.push((acc[i - 1] ?? 0) + g), acc), []);
   return Plot.plot({
     width,
     height,
     marginLeft: 44,
     marginBottom: 36,
-    x: {...xAxis, labelAnchor: "right", labelOffset: 32},
+    x: {...clock.axis, ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32},
     y: {domain: [0, Math.ceil(peak * 1.1)], label: binned ? "↑ people (mean per bin)" : "↑ people", grid: true, nice: true},
     color: {domain: SERIES, range: COLORS, legend: true},
     marks: [
-      Plot.rectX(band, {x1: (d) => (clock ? clock.x(d.t0) : d.t0), x2: (d) => (clock ? clock.x(d.t1) : d.t1), fill: "currentColor", fillOpacity: 0.07}),
-      Plot.areaY(data, {x: X, y: tracks, fill: () => SERIES[0], fillOpacity: 0.18, curve: "step-after"}),
-      Plot.lineY(data, {x: X, y: tracks, stroke: () => SERIES[0], strokeWidth: 2, curve: "step-after"}),
-      bins ? Plot.areaY(data, {x: X, y1: bins.map((b) => b.lo), y2: bins.map((b) => b.hi), fill: COLORS[1], fillOpacity: 0.16, curve: "step-after"}) : null,
-      Plot.lineY(data, {x: X, y: value, stroke: () => SERIES[1], strokeWidth: 1.25, strokeOpacity: 0.9, curve: "step-after"}),
+      Plot.rectX(band, {x1: (d) => clock.x(d.t0), x2: (d) => clock.x(d.t1), fill: "currentColor", fillOpacity: 0.07}),
+      Plot.areaY(rows, {x: X, y: rows.map((r) => r.tracked), z, fill: () => SERIES[0], fillOpacity: 0.18, curve: "step-after"}),
+      Plot.lineY(rows, {x: X, y: rows.map((r) => r.tracked), z, stroke: () => SERIES[0], strokeWidth: 2, curve: "step-after"}),
+      bins ? Plot.areaY(rows, {x: X, y1: bins.map((b) => b.lo), y2: bins.map((b) => b.hi), z, fill: COLORS[1], fillOpacity: 0.16, curve: "step-after"}) : null,
+      Plot.lineY(rows, {x: X, y: value, z, stroke: () => SERIES[1], strokeWidth: 1.25, strokeOpacity: 0.9, curve: "step-after"}),
       Plot.ruleY([0]),
-      Plot.ruleX(data, Plot.pointerX({x: X, stroke: "currentColor", strokeOpacity: 0.3})),
-      Plot.tip(
-        data,
-        Plot.pointerX({
-          x: X,
-          y: tracks,
-          channels: {
-            tracked: {value: tracks, label: SERIES[0]},
-            counted: {value: value, label: SERIES[1]},
-            ...(bins ? {lo: {value: bins.map((b) => b.lo), label: "90% from"}, hi: {value: bins.map((b) => b.hi), label: "90% to"}} : {}),
-            ...(binned ? {max: {value: tracksMax, label: "most tracked in bin"}} : {})
-          },
-          format: {x: clock ? (d) => clock.format(clock.t(d)) : (v) => `${v.toFixed(2)} s`, y: false, tracked: (v) => fmt(v), counted: (v) => fmt(v), lo: (v) => fmt(v), hi: (v) => fmt(v)}
-        })
-      )
+      Plot.tip(rows, Plot.pointerX({
+        x: X,
+        y: rows.map((r) => r.tracked),
+        channels: {tracked: {value: rows.map((r) => r.tracked), label: SERIES[0]}, counted: {value, label: SERIES[1]}, most: {value: rows.map((r) => r.peak), label: "most tracked at once"}},
+        format: {x: (d) => clock.format(clock.t(d)), y: false, tracked: fmt, counted: fmt}
+      }))
     ]
   });
 }
 
 const fmt = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
-
-/**
- * A per-bin mean column of data/people-in-view.json ("customers", "counted") summed over the
- * window's analysed frames, and how many: the bins that start in [t0, t1), each its mean times
- * its frames. With one frame per bin (runs of up to 1,500 analysed frames) that is the engine's
- * windowing exactly (test/pages-engine.test.ts); coarser bins cut the window to whole bins.
- */
-export function windowSum(series, column, {t0, t1}) {
-  const {t, countedFrames} = series;
-  const values = series[column];
-  let sum = 0, n = 0;
-  for (let i = 0; i < t.length; i++) if (t[i] >= t0 && t[i] < t1) (sum += values[i] * countedFrames[i]), (n += countedFrames[i]);
-  return {sum, n};
-}
-
-/** Customers in view on average over the window's analysed frames (the engine's meanInView). */
-export function meanInView(series, win) {
-  const {sum, n} = windowSum(series, "customers", win);
-  return n ? sum / n : NaN;
-}

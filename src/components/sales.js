@@ -3,24 +3,32 @@
 import * as Plot from "@observablehq/plot";
 import {COLORS} from "./scales.js";
 import {binName} from "./footfall.js";
+import {forEachIn} from "./window.js";
 
-/** Sums sales rows (t in run seconds) into the bins of footfallBins(...). */
-export function salesBins(sales, win, bins) {
+/**
+ * Sums the store's sales (data/store.bin: t on the store's clock, and a bit per camera recording
+ * at that moment) into the bins of footfallBins(...): only sales in the scope made while one of
+ * the chosen cameras was recording count.
+ */
+export function salesBins(store, scope, bins) {
   const n = bins.starts.length;
   const first = bins.starts[0] ?? 0;
   const transactions = new Array(n).fill(0);
   const revenue = new Array(n).fill(0);
-  let total = 0, money = 0;
-  for (let i = 0; i < sales.t.length; i++) {
-    const t = sales.t[i];
-    if (t < win.t0 || t > win.t1) continue;
-    const b = Math.min(n - 1, Math.max(0, Math.floor((t - first) / bins.bin + 1e-9)));
-    transactions[b] += sales.transactions[i];
-    revenue[b] += sales.revenue[i] || 0;
-    total += sales.transactions[i];
-    money += sales.revenue[i] || 0;
-  }
-  return {transactions, revenue, total, money};
+  let total = 0, money = 0, outside = 0;
+  let chosen = 0;
+  scope.cams.forEach((on, k) => (chosen |= on ? 1 << k : 0));
+  const {t, cams, amount} = store.tables.sales;
+  const tx = store.tables.sales.transactions;
+  forEachIn(t, scope.intervals, (i) => {
+    if (!(cams[i] & chosen)) return void outside++;
+    const b = Math.min(n - 1, Math.max(0, Math.floor((t[i] - first) / bins.bin + 1e-9)));
+    transactions[b] += tx[i];
+    revenue[b] += amount[i] || 0;
+    total += tx[i];
+    money += amount[i] || 0;
+  });
+  return {transactions, revenue, total, money, outside};
 }
 
 /**

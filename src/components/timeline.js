@@ -1,22 +1,23 @@
-// The page's time window: footfall over the whole run as bars, with a brush. Drag across it to
-// choose a window, drag the window to move it, click outside it to go back to the whole run.
-// Its value is {t0, t1, full} in seconds from the start of the run; it fires "input" on every
-// change, so `view(timeline(...))` makes every cell that reads the window follow it.
+// The page's time window: footfall over the chosen dates as bars, with a brush. Drag across it
+// to choose a window, drag the window to move it, click outside it to go back to all of it.
+// Its value is {t0, t1, full} in seconds on the store's clock; it fires "input" on every change,
+// so `view(timeline(...))` (or the scope bar around it) makes every cell follow it.
 import * as Plot from "@observablehq/plot";
 import {brushX, select} from "d3";
 import {stampWindowChange} from "./timing.js";
 import {COLORS} from "./scales.js";
 
 /**
- * @param series data/{a,b}/timeline.json: {bin, duration, t[], visitors[], in[], out[]}
- * @param options.clock makeClock(...) for the run
+ * @param series {bin, domain: [d0, d1], t[], visitors[]} (bin starts in store seconds)
+ * @param options.clock makeClock(...) for the domain
  * @param options.width chart width in CSS pixels
- * @param options.value initial window [t0, t1] (default: whole run)
+ * @param options.value initial window [t0, t1] (default: the whole domain)
  * @param options.color bar colour; options.label a name shown at the top left ("Window A")
  */
 export function timeline(series, {clock, width, height = 118, value, color = COLORS.visitors, label} = {}) {
   width = Math.max(240, width || 0); // Framework reports 0 while the page is hidden
-  const {bin, duration, t, visitors} = series;
+  const {bin, t, visitors} = series;
+  const [d0, d1] = series.domain;
   const n = t.length;
   const data = {length: n};
   const margin = {marginLeft: 44, marginRight: 16, marginTop: 22, marginBottom: 30};
@@ -27,13 +28,13 @@ export function timeline(series, {clock, width, height = 118, value, color = COL
     x: {...clock.axis, ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 28},
     y: {label: `↑ people entering view per ${binLabel(bin)}`, labelAnchor: "top", ticks: 3, grid: true, nice: true},
     marks: [
-      Plot.rectY(data, {x1: (_, i) => clock.x(t[i]), x2: (_, i) => clock.x(Math.min(duration, t[i] + bin)), y: visitors, fill: color, fillOpacity: 0.75, inset: bin * n > 60 ? 0.5 : 0}),
+      Plot.rectY(data, {x1: (_, i) => clock.x(t[i]), x2: (_, i) => clock.x(Math.min(d1, t[i] + bin)), y: visitors, fill: color, fillOpacity: 0.75, inset: n > 60 ? 0.5 : 0}),
       Plot.ruleY([0])
     ]
   });
   const x = chart.scale("x");
   const toPx = (s) => x.apply(clock.x(s));
-  const fromPx = (px) => Math.max(0, Math.min(duration, clock.t(x.invert(px))));
+  const fromPx = (px) => Math.max(d0, Math.min(d1, clock.t(x.invert(px))));
 
   const figure = document.createElement("figure");
   figure.className = "smw-timeline";
@@ -46,7 +47,7 @@ export function timeline(series, {clock, width, height = 118, value, color = COL
   }
   figure.append(chart);
 
-  const full = {t0: 0, t1: duration, full: true};
+  const full = {t0: d0, t1: d1, full: true};
   figure.value = full;
   const set = (v, fire) => {
     figure.value = v;
@@ -69,7 +70,7 @@ export function timeline(series, {clock, width, height = 118, value, color = COL
     });
   const g = select(chart).append("g").attr("class", "smw-brush").call(brush);
   g.select(".selection").attr("fill", color).attr("fill-opacity", 0.16).attr("stroke", color).attr("stroke-width", 1.5);
-  if (value && !(value[0] <= 0 && value[1] >= duration)) {
+  if (value && !(value[0] <= d0 && value[1] >= d1)) {
     figure.value = {t0: value[0], t1: value[1], full: false};
     g.call(brush.move, [toPx(value[0]), toPx(value[1])]);
   }

@@ -4,18 +4,32 @@ import {median} from "d3";
 import {formatDuration} from "./clock.js";
 import {COLORS} from "./scales.js";
 
+const MAX_DOTS = 1500;
+
 /**
- * Seconds per visit, one row per zone: every visit as a dot, the median as a tick and a number.
- * @param rows visitsIn(...) rows; zones config.zones (all of them get a row, visited or not)
+ * Seconds per visit, one row per zone: visits as dots (an even sample of at most MAX_DOTS per
+ * zone: a month is hundreds of thousands), the median of all as a tick and a number.
+ * @param visits visitsIn(...) columns; zones store.zonesOf(cams) (all of them get a row, visited or not)
  */
-export function dwellDistribution(rows, zones, {width, maxSeconds}) {
+export function dwellDistribution(visits, zones, {width, maxSeconds}) {
   width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const names = zones.map((z) => z.name);
-  const stats = zones.map((z, i) => {
-    const s = rows.filter((r) => r.zone === i).map((r) => r.seconds);
-    return {name: z.name, n: s.length, median: s.length ? median(s) : NaN};
+  const byKey = new Map(zones.map((z) => [z.key, []]));
+  let top = Math.max(1, maxSeconds ?? 0);
+  for (let j = 0; j < visits.n; j++) {
+    byKey.get(visits.key[j])?.push(j);
+    if (visits.seconds[j] > top) top = visits.seconds[j];
+  }
+  const rows = [];
+  const stats = zones.map((z) => {
+    const idx = byKey.get(z.key);
+    const step = idx.length / Math.min(MAX_DOTS, idx.length);
+    for (let i = 0; i < idx.length; i += step) {
+      const j = idx[Math.floor(i)];
+      rows.push({name: z.name, seconds: visits.seconds[j], who: visits.who[j]});
+    }
+    return {name: z.name, n: idx.length, median: idx.length ? median(idx, (j) => visits.seconds[j]) : NaN};
   });
-  const top = Math.max(1, maxSeconds ?? 0, ...rows.map((r) => r.seconds));
   // zone name and its numbers on a line above each row's dots: fits a narrow card
   return Plot.plot({
     width,
@@ -40,7 +54,7 @@ export function dwellDistribution(rows, zones, {width, maxSeconds}) {
         fontSize: 11,
         fontWeight: 500
       }),
-      Plot.tip(rows, Plot.pointer({x: "seconds", y: "name", title: (d) => `${d.name}\ntrack #${d.track}\n${formatDuration(d.seconds)} in the zone`}))
+      Plot.tip(rows, Plot.pointer({x: "seconds", y: "name", title: (d) => `${d.name}\ntrack #${d.who + 1}\n${formatDuration(d.seconds)} in the zone`}))
     ]
   });
 }
@@ -49,19 +63,23 @@ export function dwellDistribution(rows, zones, {width, maxSeconds}) {
  * Display zones: visits long enough to count as an impression (at least `minSeconds`) against
  * people who passed through quicker.
  */
-export function impressionsChart(rows, zones, {width, minSeconds}) {
+export function impressionsChart(visits, zones, {width, minSeconds}) {
   width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
-  const displays = zones.map((z, i) => ({...z, i})).filter((z) => z.kind === "display");
+  const displays = zones.filter((z) => z.kind === "display");
+  const counts = new Map(displays.map((z) => [z.key, {all: 0, long: 0}]));
+  for (let j = 0; j < visits.n; j++) {
+    const c = counts.get(visits.key[j]);
+    if (c) (c.all++, visits.seconds[j] >= minSeconds && c.long++);
+  }
   const data = displays.flatMap((z) => {
-    const visits = rows.filter((r) => r.zone === z.i);
-    const impressions = visits.filter((r) => r.seconds >= minSeconds).length;
+    const c = counts.get(z.key);
     return [
-      {name: z.name, kind: `impression (≥ ${formatDuration(minSeconds)})`, count: impressions},
-      {name: z.name, kind: "passed by", count: visits.length - impressions}
+      {name: z.name, kind: `impression (≥ ${formatDuration(minSeconds)})`, count: c.long},
+      {name: z.name, kind: "passed by", count: c.all - c.long}
     ];
   });
   const kinds = [`impression (≥ ${formatDuration(minSeconds)})`, "passed by"];
-  const peak = Math.max(1, ...displays.map((z) => rows.filter((r) => r.zone === z.i).length));
+  const peak = Math.max(1, ...displays.map((z) => counts.get(z.key).all));
   return Plot.plot({
     width,
     height: 64 + 30 * Math.max(1, displays.length),

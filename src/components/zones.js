@@ -8,7 +8,7 @@ const HALO = {stroke: "#111", strokeOpacity: 0.55};
  * @param zones [{name, polygon, kind}] (config.zones); lines [{name, a, b}] (config.lines)
  * @param highlight zone index drawn solid (others dashed), or -1
  */
-export function zoneMarks({zones = [], lines = [], highlight = -1, labels = true, width = 640} = {}) {
+export function zoneMarks({zones = [], lines = [], highlight = -1, labels = true, width = 640, unitScale = 1} = {}) {
   const marks = [];
   if (zones.length) {
     const features = zones.map((z, i) => ({
@@ -42,7 +42,7 @@ export function zoneMarks({zones = [], lines = [], highlight = -1, labels = true
       const sign = l.in === "left" ? -1 : 1;
       const nx = (sign * -(by - ay)) / len, ny = (sign * (bx - ax)) / len;
       const mx = (ax + bx) / 2, my = (ay + by) / 2;
-      return {...l, mx, my, ix: mx + nx * 28, iy: my + ny * 28, top: ay <= by ? l.a : l.b};
+      return {...l, mx, my, ix: mx + nx * 28 * unitScale, iy: my + ny * 28 * unitScale, top: ay <= by ? l.a : l.b};
     });
     marks.push(
       Plot.link(segments, {x1: (d) => d.a[0], y1: (d) => d.a[1], x2: (d) => d.b[0], y2: (d) => d.b[1], ...HALO, strokeWidth: 5, ariaDescription: "line halo"}),

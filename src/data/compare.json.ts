@@ -1,47 +1,62 @@
-// compare.json: the Compare page's before/after, computed by the analytics engine's compare():
-// per zone, visit rate and mean dwell per visit in A and B with visitor-bootstrap 95% intervals,
-// and its plain-language summary. With $SMW_RUN_B: run A against run B; otherwise two windows
-// of run A, $SMW_COMPARE_A and $SMW_COMPARE_B as "start-end" seconds from the start of the video
-// (default: first half against second half). The page starts its two windows here.
-import { basename } from "node:path";
+// compare.json: the Compare page's configured periods and the analytics engine's answer for them,
+// per camera: compareMatched() (loaders/analytics/matched.ts) matches the two periods by weekday
+// and hour and gives per-zone visit rates and dwell with visitor-bootstrap 95% intervals, footfall
+// with a Poisson interval, and a plain-language summary. Periods: $SMW_COMPARE_A and
+// $SMW_COMPARE_B as dates "2024-05-06..2024-05-09" (inclusive) or store seconds "start-end";
+// default the first half of the dates (or of the footage) against the second.
 import { compare, MIN_PEOPLE } from "../../loaders/analytics/compare.ts";
-import { openRunAnalytics, runDuration, type Window } from "./_lib/analytics.ts";
-import { gridFor } from "./_lib/per-run.ts";
-import { emitJson, hasRunB } from "./_lib/run.ts";
+import { compareMatched } from "../../loaders/analytics/matched.ts";
+import { wallClockToDate } from "../../loaders/config/camera.ts";
+import { emitJson } from "./_lib/run.ts";
+import { openStore, placeSegments } from "./_lib/store.ts";
 
-function window(spec: string | undefined, fallback: [number, number]): [number, number] {
-  if (!spec) return fallback;
-  const m = /^\s*([\d.]+)\s*[-,]\s*([\d.]+)\s*$/.exec(spec);
-  if (!m || !(+m[2] > +m[1])) throw new Error(`bad window "${spec}": use start-end in seconds, e.g. 0-3600`);
-  return [+m[1], +m[2]];
+const DAY = 86400;
+
+const { ds } = await openStore();
+try {
+  const cams = ds.cameras;
+  const { clock } = await placeSegments(cams);
+  const extent = [Infinity, -Infinity];
+  for (const c of cams) {
+    const [{ lo, hi }] = await c.a.rows<{ lo: number; hi: number }>(`SELECT min(o.off)::DOUBLE AS lo, max(o.off + s.frames_analysed * s.dt)::DOUBLE AS hi FROM segments s JOIN _seg_off o USING (segment)`);
+    extent[0] = Math.min(extent[0], lo);
+    extent[1] = Math.max(extent[1], hi);
+  }
+  const dates = [...new Set(cams.flatMap((c) => c.dates))].sort();
+  const dayOf = (date: string) => Math.round((Date.parse(`${date}T00:00:00Z`) / 1000 - clock.epoch) / DAY);
+  const parse = (spec: string | undefined, fallback: [number, number]): [number, number] => {
+    if (!spec) return fallback;
+    const days = /^\s*(\d{4}-\d\d-\d\d)\s*\.\.\s*(\d{4}-\d\d-\d\d)\s*$/.exec(spec);
+    if (days && clock.wall) return [dayOf(days[1]) * DAY, (dayOf(days[2]) + 1) * DAY];
+    const secs = /^\s*([\d.]+)\s*[-,]\s*([\d.]+)\s*$/.exec(spec);
+    if (secs && +secs[2] > +secs[1]) return [+secs[1], +secs[2]];
+    throw new Error(`bad period "${spec}": use dates 2024-05-06..2024-05-09 or store seconds start-end`);
+  };
+  const half = Math.floor(dates.length / 2);
+  const byDates = clock.wall && dates.length >= 2;
+  const mid = Math.round(((extent[0] + extent[1]) / 2) * 100) / 100;
+  const a = parse(process.env.SMW_COMPARE_A, byDates ? [dayOf(dates[0]) * DAY, dayOf(dates[half - 1]) * DAY + DAY] : [extent[0], mid]);
+  const b = parse(process.env.SMW_COMPARE_B, byDates ? [dayOf(dates[half]) * DAY, dayOf(dates.at(-1)!) * DAY + DAY] : [mid, extent[1]]);
+  // store time -> the engine's wall-clock window (local midnight + t, in the camera's zone)
+  const windowOf = (tz: string, [t0, t1]: [number, number]) => {
+    const local = (t: number) => new Date((clock.epoch + t) * 1000).toISOString().slice(0, 23);
+    return { start: wallClockToDate(local(t0), tz)!, end: wallClockToDate(local(t1), tz)! };
+  };
+  const results = [];
+  for (const [k, c] of cams.entries()) {
+    if (clock.wall) {
+      const m = await compareMatched(c.a, windowOf(c.config.timezone, a), windowOf(c.config.timezone, b), { resamples: 1000, seed: 1 });
+      results.push({ cam: k, camera: c.camera, ...m });
+    } else {
+      const r = await compare({ analytics: c.a, window: { fromSeconds: a[0], toSeconds: a[1] } }, { analytics: c.a, window: { fromSeconds: b[0], toSeconds: b[1] } }, { resamples: 1000, seed: 1 });
+      results.push({ cam: k, camera: c.camera, level: "nothing", strata: [], matchedHours: r.hours, unmatchedHours: [0, 0], visitors: r.visitors, footfall: null, zones: r.zones, summary: r.summary });
+    }
+  }
+  await emitJson({
+    periods: { a, b },
+    engine: { resamples: 1000, seed: 1, method: "visitor bootstrap within matched weekday-hour strata (loaders/analytics/matched.ts)", minPeople: MIN_PEOPLE },
+    cameras: results,
+  });
+} finally {
+  ds.close();
 }
-const asWindow = ([from, to]: [number, number], duration: number): Window => (from <= 0 && to >= duration ? {} : { fromSeconds: from, toSeconds: to });
-
-const a = await openRunAnalytics("a");
-const durationA = await runDuration(a);
-const runs = hasRunB();
-const b = runs ? await openRunAnalytics("b") : a;
-const durationB = runs ? await runDuration(b) : durationA;
-const half = Math.round((durationA / 2) * 100) / 100;
-const windowA = window(process.env.SMW_COMPARE_A, runs ? [0, durationA] : [0, half]);
-const windowB = window(process.env.SMW_COMPARE_B, runs ? [0, durationB] : [half, durationA]);
-const labels: [string, string] = runs ? [`A · ${basename(a.dir)}`, `B · ${basename(b.dir)}`] : ["A · before", "B · after"];
-
-const result = await compare(
-  { analytics: a.a, window: asWindow(windowA, durationA), label: labels[0] },
-  { analytics: b.a, window: asWindow(windowB, durationB), label: labels[1] },
-  { resamples: 1000, seed: 1, cellPx: gridFor(a.info.video.width, a.info.video.height).cell },
-);
-if (runs) b.close();
-a.close();
-
-await emitJson({
-  mode: runs ? "runs" : "windows",
-  a: { run: basename(a.dir), window: windowA, label: labels[0] },
-  b: { run: basename(b.dir), window: windowB, label: labels[1] },
-  engine: { resamples: 1000, seed: 1, method: "visitor bootstrap (loaders/analytics/compare.ts)", minPeople: MIN_PEOPLE },
-  hours: result.hours,
-  visitors: result.visitors,
-  zones: result.zones,
-  summary: result.summary,
-});

@@ -23,8 +23,10 @@ const SOURCES = [
   "observablehq.config.ts",
   "data/sales.example.csv",
   "data/camera.example.json",
+  "data/scenarios/demo-store-floor.png",
   "loaders/analytics",
   "loaders/config",
+  "loaders/geometry",
   process.env.SMW_RUN ?? "data/runs/demo",
 ];
 

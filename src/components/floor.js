@@ -1,0 +1,84 @@
+// The store's floor plan: every chosen camera's customers mapped to metres through the camera's
+// homography (camera.json `floor`), on one map. Dwell per floor cell and paths come from
+// data/store.bin; walking speeds (m/s) per customer and zone areas (m²) from the engine
+// (loaders/analytics/floor.ts).
+import * as Plot from "@observablehq/plot";
+import {median} from "d3";
+import {forEachIn} from "./window.js";
+
+/** The paths whose points map onto the floor, with floor metres as x and y (as pathsMap reads them). */
+export function floorPaths(store) {
+  const p = store.tables.paths;
+  const keep = [];
+  for (let k = 0; k < p.who.length; k++) if (p.offset[k + 1] > p.offset[k] && Number.isFinite(p.fx[p.offset[k]])) keep.push(k);
+  const n = keep.reduce((t, k) => t + p.offset[k + 1] - p.offset[k], 0);
+  const out = {id: new Int32Array(keep.length), cam: new Uint8Array(keep.length), offset: new Uint32Array(keep.length + 1), t: new Float64Array(n), x: new Float32Array(n), y: new Float32Array(n), maxSeconds: 0};
+  let at = 0;
+  keep.forEach((k, j) => {
+    out.id[j] = p.who[k];
+    out.cam[j] = p.cam[k];
+    out.offset[j] = at;
+    for (let i = p.offset[k]; i < p.offset[k + 1]; i++, at++) (out.t[at] = p.t[i]), (out.x[at] = p.fx[i]), (out.y[at] = p.fy[i]);
+    out.maxSeconds = Math.max(out.maxSeconds, p.t[p.offset[k + 1] - 1] - p.t[p.offset[k]]);
+  });
+  out.offset[keep.length] = at;
+  return out;
+}
+
+/** The plan's size in metres, and its grid, for heatMap's `video` and `grid`. */
+export function floorFrame(store) {
+  const {grid, plan} = store.floor;
+  const width = plan ? plan.width * plan.metresPerPixel : grid.cols * grid.cell;
+  const height = plan ? plan.height * plan.metresPerPixel : grid.rows * grid.cell;
+  return {video: {width, height}, grid: {cols: grid.cols, rows: grid.rows, cell: grid.cell}};
+}
+
+/** Zones of the chosen cameras on the floor, named with their area. */
+export function floorZones(store, cams) {
+  const many = store.cameras.length > 1;
+  return store.cameras.flatMap((c, k) => (!cams[k] || !c.floor ? [] : c.floor.zones.map((z) => ({...z, cam: k, name: `${many ? `${c.camera} · ` : ""}${z.zone} (${z.areaM2.toFixed(1)} m²)`}))));
+}
+
+/** Walking speeds (m/s) of the customers first seen in the scope, per camera and all together. */
+export function speeds(store, scope) {
+  const v = store.tables.visitors;
+  const rows = [];
+  forEachIn(v.start, scope.intervals, (i) => {
+    if (scope.cams[v.cam[i]] && Number.isFinite(v.speed[i])) rows.push({cam: v.cam[i], camera: store.cameras[v.cam[i]].camera, speed: v.speed[i]});
+  });
+  const perCamera = store.cameras.map((c, k) => {
+    const s = rows.filter((r) => r.cam === k).map((r) => r.speed);
+    return {cam: k, camera: c.camera, mapped: !!c.floor, people: s.length, median: s.length ? median(s) : NaN};
+  }).filter((p) => scope.cams[p.cam]);
+  return {rows, perCamera, median: rows.length ? median(rows, (r) => r.speed) : NaN};
+}
+
+/** Distribution of walking speeds, one colour per camera. */
+export function speedChart(rows, {width}) {
+  width = Math.max(240, width || 0);
+  // binned here: a month of customers is too many rows to hand Plot's bin transform on every change
+  const BIN = 0.1;
+  const counts = new Map();
+  for (const r of rows) {
+    const b = Math.min(29, Math.max(0, Math.floor(r.speed / BIN)));
+    const key = `${r.camera}|${b}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const bins = [...counts].map(([key, n]) => {
+    const [camera, b] = key.split("|");
+    return {camera, x1: +b * BIN, x2: (+b + 1) * BIN, n};
+  });
+  return Plot.plot({
+    width,
+    height: 200,
+    marginLeft: 44,
+    marginBottom: 36,
+    x: {label: "walking speed (m/s) →", domain: [0, 3], labelAnchor: "right", labelOffset: 30},
+    y: {label: "↑ people", grid: true, nice: true},
+    color: {legend: true, label: "camera"},
+    marks: [
+      Plot.rectY(bins, Plot.stackY({x1: "x1", x2: "x2", y: "n", fill: "camera", tip: true})),
+      Plot.ruleY([0])
+    ]
+  });
+}
