@@ -2,36 +2,56 @@
 // scope (chosen cameras, window, weekday/hour filter). As in the analytics engine, an event
 // belongs to the window it starts in: a customer by when they entered view, a visit by when it
 // entered the zone, a crossing by when it happened, footage by its frame (or bin).
-import {median} from "d3";
-import {forEachIn} from "./window.js";
+import {medianOf} from "./stats.js";
+import {forEachIn, rangesIn} from "./window.js";
 
 /** Headline numbers of the scope: customers, crossings in/out (per line), median time in view, per camera. */
 export function windowSummary(store, scope) {
   const {cams, intervals} = scope;
   const v = store.tables.visitors;
-  const seconds = [];
   const perCamera = store.cameras.map((c, k) => ({cam: k, camera: c.camera, visitors: 0, in: 0, out: 0}));
-  forEachIn(v.start, intervals, (i) => {
-    if (!cams[v.cam[i]]) return;
-    seconds.push(v.end[i] - v.start[i]);
-    perCamera[v.cam[i]].visitors++;
-  });
+  const counts = new Float64Array(store.cameras.length);
+  const r = rangesIn(v.start, intervals);
+  let n = 0;
+  for (let k = 0; k < r.length; k += 2) n += r[k + 1] - r[k];
+  const seconds = new Float64Array(n);
+  let m = 0;
+  for (let k = 0; k < r.length; k += 2) {
+    for (let i = r[k]; i < r[k + 1]; i++) {
+      const c = v.cam[i];
+      if (!cams[c]) continue;
+      seconds[m++] = v.end[i] - v.start[i];
+      counts[c]++;
+    }
+  }
+  perCamera.forEach((p, k) => (p.visitors = counts[k]));
   const lines = store.linesOf(cams).map((l) => ({...l, in: 0, out: 0}));
   const at = new Int32Array(store.lineCount).fill(-1);
   lines.forEach((l, k) => (at[l.key] = k));
-  const c = store.tables.crossings;
+  const ins = new Float64Array(lines.length), outs = new Float64Array(lines.length);
+  const x = store.tables.crossings;
   const base = store.lineBase;
-  forEachIn(c.t, intervals, (i) => {
-    const k = c.cam[i];
-    if (!cams[k]) return;
-    const j = at[base[k] + c.line[i]];
-    if (j < 0) return;
-    if (c.dir[i] > 0) (lines[j].in++, perCamera[k].in++);
-    else (lines[j].out++, perCamera[k].out++);
+  const rc = rangesIn(x.t, intervals);
+  for (let k = 0; k < rc.length; k += 2) {
+    for (let i = rc[k]; i < rc[k + 1]; i++) {
+      const c = x.cam[i];
+      if (!cams[c]) continue;
+      const j = at[base[c] + x.line[i]];
+      if (j < 0) continue;
+      if (x.dir[i] > 0) ins[j]++;
+      else outs[j]++;
+    }
+  }
+  lines.forEach((l, j) => {
+    l.in = ins[j];
+    l.out = outs[j];
+    perCamera[l.cam].in += ins[j];
+    perCamera[l.cam].out += outs[j];
   });
+  const chosen = seconds.subarray(0, m);
   return {
-    visitors: seconds.length,
-    medianSeconds: median(seconds) ?? NaN,
+    visitors: m,
+    medianSeconds: medianOf(chosen),
     in: lines.reduce((s, l) => s + l.in, 0),
     out: lines.reduce((s, l) => s + l.out, 0),
     lines,
@@ -74,17 +94,21 @@ export function meanInView(footage, cams) {
 export function visitsIn(store, scope) {
   const z = store.tables.visits;
   const base = store.zoneBase;
-  const idx = [];
-  forEachIn(z.enter, scope.intervals, (i) => scope.cams[z.cam[i]] && idx.push(i));
-  const n = idx.length;
-  const key = new Int32Array(n), who = new Int32Array(n), seconds = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const i = idx[j];
-    key[j] = base[z.cam[i]] + z.zone[i];
-    who[j] = z.who[i];
-    seconds[j] = z.exit[i] - z.enter[i];
+  const r = rangesIn(z.enter, scope.intervals);
+  let total = 0;
+  for (let k = 0; k < r.length; k += 2) total += r[k + 1] - r[k];
+  const key = new Int32Array(total), who = new Int32Array(total), seconds = new Float64Array(total);
+  let n = 0;
+  for (let k = 0; k < r.length; k += 2) {
+    for (let i = r[k]; i < r[k + 1]; i++) {
+      const c = z.cam[i];
+      if (!scope.cams[c]) continue;
+      key[n] = base[c] + z.zone[i];
+      who[n] = z.who[i];
+      seconds[n++] = z.exit[i] - z.enter[i];
+    }
   }
-  return {n, key, who, seconds};
+  return {n, key: key.subarray(0, n), who: who.subarray(0, n), seconds: seconds.subarray(0, n)};
 }
 
 /** Customers (visitor indexes) who visited zone `zone` of camera `cam`, any time. */

@@ -3,8 +3,8 @@
 // data/store.bin; walking speeds (m/s) per customer and zone areas (m²) from the engine
 // (loaders/analytics/floor.ts).
 import * as Plot from "@observablehq/plot";
-import {median} from "d3";
-import {forEachIn} from "./window.js";
+import {medianOf} from "./stats.js";
+import {rangesIn} from "./window.js";
 
 /** The paths whose points map onto the floor, with floor metres as x and y (as pathsMap reads them). */
 export function floorPaths(store) {
@@ -39,34 +39,34 @@ export function floorZones(store, cams) {
   return store.cameras.flatMap((c, k) => (!cams[k] || !c.floor ? [] : c.floor.zones.map((z) => ({...z, cam: k, name: `${many ? `${c.camera} · ` : ""}${z.zone} (${z.areaM2.toFixed(1)} m²)`}))));
 }
 
-/** Walking speeds (m/s) of the customers first seen in the scope, per camera and all together. */
+/** Walking speeds (m/s) of the customers first seen in the scope: per camera (typed arrays) and the medians. */
 export function speeds(store, scope) {
   const v = store.tables.visitors;
-  const rows = [];
-  forEachIn(v.start, scope.intervals, (i) => {
-    if (scope.cams[v.cam[i]] && Number.isFinite(v.speed[i])) rows.push({cam: v.cam[i], camera: store.cameras[v.cam[i]].camera, speed: v.speed[i]});
-  });
-  const perCamera = store.cameras.map((c, k) => {
-    const s = rows.filter((r) => r.cam === k).map((r) => r.speed);
-    return {cam: k, camera: c.camera, mapped: !!c.floor, people: s.length, median: s.length ? median(s) : NaN};
-  }).filter((p) => scope.cams[p.cam]);
-  return {rows, perCamera, median: rows.length ? median(rows, (r) => r.speed) : NaN};
+  const r = rangesIn(v.start, scope.intervals);
+  const n = store.cameras.length;
+  const count = new Int32Array(n);
+  for (let k = 0; k < r.length; k += 2) for (let i = r[k]; i < r[k + 1]; i++) if (scope.cams[v.cam[i]] && Number.isFinite(v.speed[i])) count[v.cam[i]]++;
+  const per = store.cameras.map((_, c) => new Float32Array(count[c]));
+  const fill = new Int32Array(n);
+  for (let k = 0; k < r.length; k += 2) for (let i = r[k]; i < r[k + 1]; i++) if (scope.cams[v.cam[i]] && Number.isFinite(v.speed[i])) per[v.cam[i]][fill[v.cam[i]]++] = v.speed[i];
+  const all = new Float32Array(count.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const p of per) (all.set(p, at), (at += p.length));
+  const perCamera = store.cameras.map((c, k) => ({cam: k, camera: c.camera, mapped: !!c.floor, people: per[k].length, median: medianOf(per[k])})).filter((p) => scope.cams[p.cam]);
+  return {per, perCamera, people: all.length, median: medianOf(all)};
 }
 
 /** Distribution of walking speeds, one colour per camera. */
-export function speedChart(rows, {width}) {
+export function speedChart(speed, store, {width}) {
   width = Math.max(240, width || 0);
   // binned here: a month of customers is too many rows to hand Plot's bin transform on every change
   const BIN = 0.1;
-  const counts = new Map();
-  for (const r of rows) {
-    const b = Math.min(29, Math.max(0, Math.floor(r.speed / BIN)));
-    const key = `${r.camera}|${b}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const bins = [...counts].map(([key, n]) => {
-    const [camera, b] = key.split("|");
-    return {camera, x1: +b * BIN, x2: (+b + 1) * BIN, n};
+  const bins = [];
+  speed.per.forEach((values, c) => {
+    if (!values.length) return;
+    const counts = new Int32Array(30);
+    for (const s of values) counts[Math.min(29, Math.max(0, Math.floor(s / BIN)))]++;
+    counts.forEach((n, b) => n && bins.push({camera: store.cameras[c].camera, x1: b * BIN, x2: (b + 1) * BIN, n}));
   });
   return Plot.plot({
     width,

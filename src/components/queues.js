@@ -5,6 +5,7 @@
 import * as Plot from "@observablehq/plot";
 import {quantileSorted, randomLcg} from "d3";
 import {forEachIn, lowerBound} from "./window.js";
+import {quantileOf} from "./stats.js";
 
 export const MIN_EPISODES = 20;
 const BLOCK_SECONDS = 900;
@@ -43,7 +44,7 @@ export function blockBootstrap(blocks, {resamples = RESAMPLES, seed = 1} = {}) {
   return {tooFew, meanWait: ci(point.meanWait, wait), meanService: ci(point.meanService, service), abandonment: ci(point.abandonment, abandon)};
 }
 
-const quantileOf = (xs, q) => (xs.length ? quantileSorted(xs.slice().sort((x, y) => x - y), q) : null);
+const quantileOrNull = (xs, q) => (xs.length ? quantileOf(xs, q) : null);
 
 /** The queue zones of the chosen cameras: {cam, zone, name, checkout, key}. */
 export function queuesOf(store, cams) {
@@ -88,8 +89,8 @@ export function queueFigures(store, scope, {cam, zone}) {
   });
   return {
     served, abandoned, censored, tooFew: boot.tooFew,
-    abandonment: boot.abandonment, meanWait: boot.meanWait, medianWait: quantileOf(waits, 0.5), p90Wait: quantileOf(waits, 0.9),
-    meanService: boot.meanService, medianService: quantileOf(services, 0.5),
+    abandonment: boot.abandonment, meanWait: boot.meanWait, medianWait: quantileOrNull(waits, 0.5), p90Wait: quantileOrNull(waits, 0.9),
+    meanService: boot.meanService, medianService: quantileOrNull(services, 0.5),
     length: {mean: seconds ? personSeconds / seconds : null, peak, footageSeconds: seconds},
     episodes: episodes.map((i) => ({t: q.join[i], wait: q.wait[i], service: q.service[i], status: STATUS[q.status[i]]}))
   };
@@ -117,7 +118,7 @@ export function lengthSeries(store, scope, {cam, zone}, bins = 300) {
 export function lengthChart(series, {width, clock, win}) {
   width = Math.max(240, width || 0);
   const {rows, step} = series;
-  const gap = (i) => i > 0 && rows[i].t - rows[i - 1].t > step * 1.5;
+  const gap = (i) => i > 0 && rows[i].t - rows[i - 1].t > step * 2.5;
   const z = rows.map((_, i) => (gap(i) ? 1 : 0)).reduce((acc, g, i) => (acc.push((acc[i - 1] ?? 0) + g), acc), []);
   return Plot.plot({
     width,
@@ -130,7 +131,7 @@ export function lengthChart(series, {width, clock, win}) {
       Plot.rectX(win && !win.full ? [win] : [], {x1: (d) => clock.x(d.t0), x2: (d) => clock.x(d.t1), fill: "currentColor", fillOpacity: 0.07}),
       Plot.areaY(rows, {x: (d) => clock.x(d.t), y: "mean", z, fill: "#0f766e", fillOpacity: 0.25, curve: "step-after"}),
       Plot.lineY(rows, {x: (d) => clock.x(d.t), y: "mean", z, stroke: "#0f766e", curve: "step-after"}),
-      Plot.tickY(rows, {x: (d) => clock.x(d.t), y: "peak", stroke: "#0f766e", strokeOpacity: 0.4}),
+      Plot.dot(rows, {x: (d) => clock.x(d.t), y: "peak", r: 1.5, fill: "#0f766e", fillOpacity: 0.45}),
       Plot.ruleY([0]),
       Plot.tip(rows, Plot.pointerX({x: (d) => clock.x(d.t), y: "mean", title: (d) => `${clock.format(d.t)}\nmean ${d.mean.toFixed(2)} in line, most ${d.peak}`}))
     ]

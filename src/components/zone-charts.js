@@ -1,35 +1,44 @@
 // Per-zone charts: how long visits last, and how often displays hold a passer-by's attention.
 import * as Plot from "@observablehq/plot";
-import {median} from "d3";
+import {medianOf} from "./stats.js";
 import {formatDuration} from "./clock.js";
 import {COLORS} from "./scales.js";
 
-const MAX_DOTS = 1500;
+// dots drawn in all: each is an SVG element, and thousands of them cost more than the numbers
+const MAX_DOTS = 1200;
+
 
 /**
- * Seconds per visit, one row per zone: visits as dots (an even sample of at most MAX_DOTS per
- * zone: a month is hundreds of thousands), the median of all as a tick and a number.
+ * Seconds per visit, one row per zone: visits as dots (an even sample, MAX_DOTS shared by the zones:
+ * a month is hundreds of thousands), the median of all as a tick and a number.
  * @param visits visitsIn(...) columns; zones store.zonesOf(cams) (all of them get a row, visited or not)
  */
 export function dwellDistribution(visits, zones, {width, maxSeconds}) {
   width = Math.max(240, width || 0); // resize() reports 0 while the page is not laid out
   const names = zones.map((z) => z.name);
-  const byKey = new Map(zones.map((z) => [z.key, []]));
+  // each zone's visits: their count, an even sample of indexes, and the median of all (a typed-array sort)
+  const slot = new Int32Array(Math.max(0, ...zones.map((z) => z.key)) + 1).fill(-1);
+  zones.forEach((z, i) => (slot[z.key] = i));
+  const count = new Int32Array(zones.length);
   let top = Math.max(1, maxSeconds ?? 0);
   for (let j = 0; j < visits.n; j++) {
-    byKey.get(visits.key[j])?.push(j);
+    const i = visits.key[j] < slot.length ? slot[visits.key[j]] : -1;
+    if (i < 0) continue;
+    count[i]++;
     if (visits.seconds[j] > top) top = visits.seconds[j];
   }
+  const per = zones.map((_, i) => new Float64Array(count[i]));
+  const seen = new Int32Array(zones.length);
   const rows = [];
-  const stats = zones.map((z) => {
-    const idx = byKey.get(z.key);
-    const step = idx.length / Math.min(MAX_DOTS, idx.length);
-    for (let i = 0; i < idx.length; i += step) {
-      const j = idx[Math.floor(i)];
-      rows.push({name: z.name, seconds: visits.seconds[j], who: visits.who[j]});
-    }
-    return {name: z.name, n: idx.length, median: idx.length ? median(idx, (j) => visits.seconds[j]) : NaN};
-  });
+  for (let j = 0; j < visits.n; j++) {
+    const i = visits.key[j] < slot.length ? slot[visits.key[j]] : -1;
+    if (i < 0) continue;
+    const at = seen[i]++;
+    per[i][at] = visits.seconds[j];
+    // every k-th visit of the zone as a dot: at most MAX_DOTS / zones per zone
+    if (at % Math.ceil((count[i] * zones.length) / MAX_DOTS) === 0) rows.push({name: zones[i].name, seconds: visits.seconds[j], who: visits.who[j]});
+  }
+  const stats = zones.map((z, i) => ({name: z.name, n: count[i], median: count[i] ? medianOf(per[i]) : NaN}));
   // zone name and its numbers on a line above each row's dots: fits a narrow card
   return Plot.plot({
     width,
