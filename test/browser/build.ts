@@ -1,7 +1,7 @@
 // The browser tests need dist/. Builds it (as `npm run build` does: loader cache cleared first)
 // when it is missing or older than any source of the site, so a stale build is never tested.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DIST, REPO_ROOT } from "../../scripts/browser/serve-dist.ts";
 
@@ -30,10 +30,21 @@ const SOURCES = [
   process.env.SMW_RUN ?? "data/runs/demo",
 ];
 
+/** What dist/ was built from: its store bundle's source label (data/store.bin.ts), or null. */
+export function distSource(dist = DIST): string | null {
+  const dir = join(dist, "_file", "data");
+  const file = existsSync(dir) ? readdirSync(dir).find((f) => /^store\.[0-9a-f]+\.bin$/.test(f)) : undefined;
+  if (!file) return null;
+  const bytes = readFileSync(join(dir, file));
+  return JSON.parse(bytes.subarray(8, 8 + bytes.readUInt32LE(4)).toString()).source?.label ?? null;
+}
+
 export function distIsStale(): boolean {
   const index = join(DIST, "index.html");
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
+  // npm run demo:week builds dist/ from the store's week: the tests want the bundled run's site
+  if (!process.env.SMW_DATA && distSource() !== (process.env.SMW_RUN ?? "data/runs/demo")) return true;
   return SOURCES.some((p) => newestMtime(join(REPO_ROOT, p)) > built);
 }
 
