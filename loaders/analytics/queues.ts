@@ -18,6 +18,7 @@
 // browser draw for draw (test/pages-store.test.ts holds the two equal).
 import { quantileSorted, randomLcg } from "d3";
 import { checkoutOf } from "../config/camera.ts";
+import { pointInPolygon } from "../geometry/plane.ts";
 import { query, sql } from "../store/duckdb.ts";
 import { clockColumns, windowWhere, type Window } from "./queries.ts";
 import type { Analytics } from "./views.ts";
@@ -44,9 +45,46 @@ export interface QueueEpisode {
   wait_seconds: number | null;
   service_seconds: number | null;
   status: QueueStatus;
+  /** Served, but the wait joins one track's line visit to another track's checkout visit (a track broken at the till). */
+  stitched: boolean;
 }
 
 interface VisitRow { segment: string; uid: string; zone: string; enter_t: number; exit_t: number; dwell_seconds: number }
+
+/** Where a track begins and ends: time and foot point. */
+export interface TrackEnds { segment: string; uid: string; t0: number; x0: number; y0: number; t1: number; x1: number; y1: number }
+
+/** How far (seconds, pixels) a track may end from where the next begins to be taken as one person standing in line. */
+export const LINE_GAP = { seconds: 2, pixels: 40 };
+
+/**
+ * People standing in a line hide each other, and the tracker loses and finds them again: one
+ * person becomes several tracks, each a short line visit, the first "giving up" and the last
+ * "served" with hardly any wait. A track that ends inside the queue zone and one that begins
+ * within LINE_GAP of it, in the queue zone or at its till, are taken as one person (the nearest
+ * beginning, first come first served). Not at the till: the one being served stands among
+ * those next in line, and linking there joined different people (measured: fewer served, shorter
+ * service). Returns each linked uid's first uid. Pure.
+ */
+export function chainTracks(ends: readonly TrackEnds[], inLine: (x: number, y: number) => boolean, atTill: (x: number, y: number) => boolean): Map<string, string> {
+  const root = new Map<string, string>();
+  const starts = ends.filter((e) => inLine(e.x0, e.y0) || atTill(e.x0, e.y0)).sort((a, b) => a.t0 - b.t0);
+  const taken = new Set<string>();
+  for (const a of ends.filter((e) => inLine(e.x1, e.y1)).sort((x, y) => x.t1 - y.t1)) {
+    let best: TrackEnds | undefined, bestD = LINE_GAP.pixels;
+    for (const b of starts) {
+      if (b.t0 < a.t1 - 0.5) continue;
+      if (b.t0 > a.t1 + LINE_GAP.seconds) break;
+      if (b.segment !== a.segment || b.uid === a.uid || taken.has(b.uid)) continue;
+      const d = Math.hypot(b.x0 - a.x1, b.y0 - a.y1);
+      if (d <= bestD) (best = b), (bestD = d);
+    }
+    if (!best) continue;
+    taken.add(best.uid);
+    root.set(best.uid, root.get(a.uid) ?? a.uid);
+  }
+  return root;
+}
 
 /** The queue episodes of every segment (customers only), from the zone visits. Pure. */
 export function queueEpisodesOf(
@@ -61,38 +99,72 @@ export function queueEpisodesOf(
     const key = `${v.segment}\u0000${v.uid}`;
     (byPerson.get(key) ?? byPerson.set(key, []).get(key)!).push(v);
   }
-  for (const rows of byPerson.values()) {
-    const seg = segments.get(rows[0].segment) ?? { last: Infinity, dt: 0 };
+  const cut = (segment: string) => {
+    const seg = segments.get(segment) ?? { last: Infinity, dt: 0 };
     // a visit touching the first analysed frame, or ending on the last one, was cut by the recording
-    const cutAtStart = (t: number) => t <= seg.dt * 0.5 + 1e-6;
-    const cutAtEnd = (t: number) => t >= seg.last + seg.dt * 0.5 - 1e-6;
-    for (const { queue, checkout } of queues) {
-      const line = rows.filter((v) => v.zone === queue).sort((a, b) => a.enter_t - b.enter_t);
+    return { atStart: (t: number) => t <= seg.dt * 0.5 + 1e-6, atEnd: (t: number) => t >= seg.last + seg.dt * 0.5 - 1e-6 };
+  };
+  const served = (c: VisitRow, queue: string, checkout: string, lead: VisitRow | undefined, stitched: boolean) => {
+    const { atStart, atEnd } = cut(c.segment);
+    const join = lead ? lead.enter_t : c.enter_t;
+    const known = !atStart(join);
+    const done = atEnd(c.exit_t) ? null : c.exit_t;
+    out.push({
+      segment: c.segment, uid: c.uid, queue, checkout, join_t: join, served_t: c.enter_t, done_t: done,
+      wait_seconds: known ? c.enter_t - join : null, service_seconds: done === null ? null : c.dwell_seconds,
+      status: known ? "served" : "censored", stitched,
+    });
+  };
+  for (const { queue, checkout } of queues) {
+    // served people whose track begins at the till, and line visits that lead to no till of their own
+    const orphans: VisitRow[] = [];
+    const loose: VisitRow[] = [];
+    for (const rows of byPerson.values()) {
+      const { atEnd } = cut(rows[0].segment);
+      const line = mergeVisits(rows.filter((v) => v.zone === queue));
       const till = rows.filter((v) => v.zone === checkout).sort((a, b) => a.enter_t - b.enter_t);
       const used = new Set<VisitRow>();
       for (const c of till) {
         // the line visit leading to this checkout visit: the latest that began before it and ended just before or during it
         const lead = line.filter((q) => q.enter_t <= c.enter_t + 1e-9 && q.exit_t >= c.enter_t - rules.handoverSeconds - 1e-9).at(-1);
         if (lead) used.add(lead);
-        if (c.dwell_seconds < rules.minServedSeconds && !cutAtEnd(c.exit_t)) continue; // walked past the till
-        const join = lead ? lead.enter_t : c.enter_t;
-        const known = !cutAtStart(join);
-        const done = cutAtEnd(c.exit_t) ? null : c.exit_t;
-        if (done === null && c.dwell_seconds < rules.minServedSeconds) continue; // too short to tell, recording ended
-        out.push({
-          segment: c.segment, uid: c.uid, queue, checkout, join_t: join, served_t: c.enter_t, done_t: done,
-          wait_seconds: known ? c.enter_t - join : null, service_seconds: done === null ? null : c.dwell_seconds,
-          status: known ? "served" : "censored",
-        });
+        if (c.dwell_seconds < rules.minServedSeconds) continue; // walked past the till (or too short to tell, recording ended)
+        if (lead) served(c, queue, checkout, lead, false);
+        else orphans.push(c);
       }
-      for (const q of line) {
-        if (used.has(q) || q.dwell_seconds < rules.minInLineSeconds) continue;
-        const status: QueueStatus = cutAtEnd(q.exit_t) ? "censored" : "abandoned";
-        out.push({ segment: q.segment, uid: q.uid, queue, checkout, join_t: q.enter_t, served_t: null, done_t: null, wait_seconds: null, service_seconds: null, status });
-      }
+      for (const q of line) if (!used.has(q) && (q.dwell_seconds >= rules.minInLineSeconds || atEnd(q.exit_t))) loose.push(q);
+    }
+    // A track broken at the till: someone vanishes from the head of the line and, within
+    // handoverSeconds, someone appears at the till from nowhere. The line is served first come,
+    // first served, so the two are taken as one person (the line visit that ended closest before).
+    const taken = new Set<VisitRow>();
+    for (const c of orphans.sort((a, b) => a.enter_t - b.enter_t)) {
+      const lead = loose
+        .filter((q) => !taken.has(q) && q.segment === c.segment && q.enter_t <= c.enter_t && Math.abs(q.exit_t - c.enter_t) <= rules.handoverSeconds + 1e-9)
+        .sort((a, b) => Math.abs(a.exit_t - c.enter_t) - Math.abs(b.exit_t - c.enter_t))[0];
+      if (lead) taken.add(lead);
+      served(c, queue, checkout, lead, !!lead);
+    }
+    for (const q of loose) {
+      if (taken.has(q) || q.dwell_seconds < rules.minInLineSeconds) continue;
+      const status: QueueStatus = cut(q.segment).atEnd(q.exit_t) ? "censored" : "abandoned";
+      out.push({ segment: q.segment, uid: q.uid, queue, checkout, join_t: q.enter_t, served_t: null, done_t: null, wait_seconds: null, service_seconds: null, status, stitched: false });
     }
   }
   return out.sort((a, b) => a.segment.localeCompare(b.segment) || a.join_t - b.join_t || a.uid.localeCompare(b.uid));
+}
+
+/** One person's visits to one zone, those within LINE_GAP of each other joined (a chain of tracks leaves such gaps). */
+function mergeVisits(visits: VisitRow[]): VisitRow[] {
+  const out: VisitRow[] = [];
+  for (const v of [...visits].sort((a, b) => a.enter_t - b.enter_t)) {
+    const last = out.at(-1);
+    if (last && v.enter_t - last.exit_t <= LINE_GAP.seconds) {
+      const exit = Math.max(last.exit_t, v.exit_t);
+      out[out.length - 1] = { ...last, exit_t: exit, dwell_seconds: exit - last.enter_t };
+    } else out.push(v);
+  }
+  return out;
 }
 
 /** The queue zones of the engine's camera and the checkout serving each. */
@@ -110,14 +182,26 @@ export async function ensureQueueEpisodes(a: Analytics): Promise<void> {
     ? await query<VisitRow>(a, `SELECT segment, uid, zone, enter_t, exit_t, dwell_seconds FROM zone_visits WHERE NOT staff AND zone IN ${sql.list(names)} ORDER BY segment, uid, enter_t`)
     : [];
   const segments = new Map(a.segments.map((s) => [s.segment, { last: Math.max(0, s.framesAnalysed - 1) * s.dt, dt: s.dt }]));
-  const episodes = queueEpisodesOf(visits, zones, a.config.queue, segments);
+  // one person per chain of tracks broken while standing in line
+  const ends = zones.length ? await query<TrackEnds>(a, `
+    SELECT segment, uid, min(t_seconds) AS t0, arg_min(foot_x, frame) AS x0, arg_min(foot_y, frame) AS y0,
+      max(t_seconds) AS t1, arg_max(foot_x, frame) AS x1, arg_max(foot_y, frame) AS y1
+    FROM customer_tracks GROUP BY segment, uid`) : [];
+  const polygon = (name: string) => a.config.zones.find((z) => z.name === name)!.polygon;
+  const roots = new Map<string, string>();
+  for (const { queue, checkout } of zones) {
+    const [line, till] = [polygon(queue), polygon(checkout)];
+    for (const [uid, first] of chainTracks(ends, (x, y) => pointInPolygon(x, y, line), (x, y) => pointInPolygon(x, y, till))) roots.set(uid, first);
+  }
+  const chained = visits.map((v) => (roots.has(v.uid) ? { ...v, uid: roots.get(v.uid)! } : v));
+  const episodes = queueEpisodesOf(chained, zones, a.config.queue, segments);
   await a.conn.run(`CREATE TABLE _queue_episodes (segment VARCHAR, uid VARCHAR, queue VARCHAR, checkout VARCHAR, join_t DOUBLE, served_t DOUBLE,
-    done_t DOUBLE, wait_seconds DOUBLE, service_seconds DOUBLE, status VARCHAR)`);
+    done_t DOUBLE, wait_seconds DOUBLE, service_seconds DOUBLE, status VARCHAR, stitched BOOLEAN)`);
   const app = await a.conn.createAppender("_queue_episodes");
   const num = (v: number | null) => (v === null ? app.appendNull() : app.appendDouble(v));
   for (const e of episodes) {
     app.appendVarchar(e.segment); app.appendVarchar(e.uid); app.appendVarchar(e.queue); app.appendVarchar(e.checkout);
-    app.appendDouble(e.join_t); num(e.served_t); num(e.done_t); num(e.wait_seconds); num(e.service_seconds); app.appendVarchar(e.status);
+    app.appendDouble(e.join_t); num(e.served_t); num(e.done_t); num(e.wait_seconds); num(e.service_seconds); app.appendVarchar(e.status); app.appendBoolean(e.stitched);
     app.endRow();
   }
   app.closeSync();
@@ -128,6 +212,13 @@ export async function ensureQueueEpisodes(a: Analytics): Promise<void> {
 /** Block key of an episode: 15-minute blocks of the local wall clock, else of the segment's own clock. */
 export const blockOf = (e: { segment: string; t_seconds: number; local_ts: Date | null }) =>
   e.local_ts ? Math.floor(e.local_ts.getTime() / 1000 / BLOCK_SECONDS) : `${e.segment}:${Math.floor(e.t_seconds / BLOCK_SECONDS)}`;
+
+/** Blocks in time order: wall-clock blocks by number, others by segment then block. */
+function compareBlocks(x: string | number, y: string | number): number {
+  if (typeof x === "number" && typeof y === "number") return x - y;
+  const [sx, bx] = String(x).split(/:(?=\d+$)/), [sy, by] = String(y).split(/:(?=\d+$)/);
+  return sx.localeCompare(sy) || Number(bx) - Number(by);
+}
 
 /** Sums of one block of episodes: what the bootstrap draws. */
 export interface QueueBlock { served: number; waitSum: number; services: number; serviceSum: number; abandoned: number }
@@ -212,7 +303,7 @@ export async function queueFigures(a: Analytics, w: Window = {}): Promise<QueueF
       }
       blocks.set(key, b);
     }
-    const ordered = [...blocks.entries()].sort(([x], [y]) => (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)))).map(([, b]) => b);
+    const ordered = [...blocks.entries()].sort(([x], [y]) => compareBlocks(x, y)).map(([, b]) => b);
     const boot = blockBootstrap(ordered);
     const waits = mine.filter((e) => e.status === "served").map((e) => e.wait_seconds!);
     const services = mine.filter((e) => e.status === "served" && e.service_seconds !== null).map((e) => e.service_seconds!);
