@@ -4,6 +4,7 @@
 import {utcFormat} from "d3";
 
 const pad = (n) => String(n).padStart(2, "0");
+const dayFormat = utcFormat("%a %-d %b");
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const DAY = 86400;
 
@@ -50,7 +51,9 @@ export function makeClock(store, domain) {
     /** "Mon 6 May 11:00 – Tue 7 May 18:00 (1.3 days of 7.0 days)" */
     describe(win) {
       const whole = win.full ? "the whole of the chosen dates" : `${formatDuration(win.t1 - win.t0)} of ${formatDuration(duration)}`;
-      return `${format(win.t0)} – ${format(win.t1)} (${whole})`;
+      // one day on the axis: its times say no date, so the window says it once
+      const day = wall && !multiDay ? `${dayFormat(toDate(win.t0))} ` : "";
+      return `${day}${format(win.t0)} – ${format(win.t1)} (${whole})`;
     }
   };
 }
