@@ -68,33 +68,44 @@ export function checkDate(value: string | undefined, flag: string): string | und
   return value;
 }
 
-/** Opens the chosen cameras and dates; bad choices are one-line errors naming what there is. */
-export async function openDataset(choice: DatasetChoice): Promise<Dataset> {
+/** A camera's runs in the chosen store and dates, not yet opened. */
+export type ChosenCamera = Omit<DatasetCamera, "a">;
+
+/** The chosen cameras and dates, without opening anything: bad choices are one-line errors naming what there is. */
+export function chooseRuns(choice: DatasetChoice): { cameras: ChosenCamera[]; stores: string[] } {
   const from = checkDate(choice.from, "--from"), to = checkDate(choice.to, "--to");
   if (from && to && from > to) throw new UserError(`--from ${from} is after --to ${to}; swap them`);
   const groups = camerasOf(findRunDirs(choice.paths), choice.paths);
   const stores = [...new Set(groups.map((g) => g.store).filter((s): s is string => s !== null))].sort();
   const chosen = choice.store === undefined ? groups : groups.filter((g) => g.store === choice.store);
   if (!chosen.length) throw new UserError(`--store ${choice.store}: no such store in ${choice.paths.join(", ")} (stores: ${stores.join(", ") || "none; the runs are not in store=<id> folders"})`);
+  const cameras: ChosenCamera[] = [];
+  for (const g of chosen.sort((x, y) => `${x.store}/${x.camera}`.localeCompare(`${y.store}/${y.camera}`))) {
+    const { config, path } = storedConfig(g.dirs, choice.config);
+    const kept = g.dirs.map((dir) => ({ dir, date: runDate(dir, config) })).filter(({ date }) => (!from || (date !== null && date >= from)) && (!to || (date !== null && date <= to)));
+    if (!kept.length) continue;
+    const dates = [...new Set(kept.map((k) => k.date).filter((d): d is string => d !== null))].sort();
+    cameras.push({ store: g.store, camera: g.camera, dirs: kept.map((k) => k.dir), config, configPath: path, dates });
+  }
+  if (!cameras.length) {
+    const all = [...new Set(chosen.flatMap((g) => g.dirs.map((d) => /date=([\d-]+)/.exec(d)?.[1]).filter(Boolean)))].sort();
+    throw new UserError(`no footage between ${from ?? "the start"} and ${to ?? "the end"} (dates in the dataset: ${all.length ? `${all[0]} to ${all.at(-1)}` : "unknown"}); choose dates inside it`);
+  }
+  return { cameras, stores };
+}
+
+/** Opens the chosen cameras and dates, one analytics engine each. */
+export async function openDataset(choice: DatasetChoice): Promise<Dataset> {
+  const { cameras: chosen, stores } = chooseRuns(choice);
   const cameras: DatasetCamera[] = [];
   try {
-    for (const g of chosen.sort((x, y) => `${x.store}/${x.camera}`.localeCompare(`${y.store}/${y.camera}`))) {
-      const { config, path } = storedConfig(g.dirs, choice.config);
-      const dated = g.dirs.map((dir) => ({ dir, date: runDate(dir, config) }));
-      const kept = dated.filter(({ date }) => (!from || (date !== null && date >= from)) && (!to || (date !== null && date <= to)));
-      if (!kept.length) continue;
-      const dirs = kept.map((k) => k.dir);
-      const a = await openAnalytics({ runs: dirs.map((dir) => ({ dir, start: runStart(readRun(dir), config) })), config });
-      const dates = [...new Set(kept.map((k) => k.date).filter((d): d is string => d !== null))].sort();
-      cameras.push({ store: g.store, camera: g.camera, dirs, config, configPath: path, dates, a });
+    for (const c of chosen) {
+      const a = await openAnalytics({ runs: c.dirs.map((dir) => ({ dir, start: runStart(readRun(dir), c.config) })), config: c.config });
+      cameras.push({ ...c, a });
     }
   } catch (e) {
     for (const c of cameras) c.a.close();
     throw e;
-  }
-  if (!cameras.length) {
-    const all = [...new Set(groups.flatMap((g) => g.dirs.map((d) => /date=([\d-]+)/.exec(d)?.[1]).filter(Boolean)))].sort();
-    throw new UserError(`no footage between ${from ?? "the start"} and ${to ?? "the end"} (dates in the dataset: ${all.length ? `${all[0]} to ${all.at(-1)}` : "unknown"}); choose dates inside it`);
   }
   return { cameras, stores, close: () => cameras.forEach((c) => c.a.close()) };
 }

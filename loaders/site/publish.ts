@@ -1,6 +1,7 @@
-// `smw publish --runs <dirs> --out <site>`: the workbench for one run (or two, for Compare) as a
-// self-contained static site: build into a temporary folder, then copy to `out`. The result needs
-// no server code and no network: open it from any static host (or `npx http-server out`).
+// `smw publish --data <root> [--store <id>] [--from <date>] [--to <date>] --out <site>`: the
+// workbench for a store and period of a dataset (or `--runs <dirs>`: one run, or two to compare) as
+// a self-contained static site: build into a temporary folder, then copy to `out`. The result
+// needs no server code and no network: open it from any static host (or `npx http-server out`).
 //
 // Loader outputs are cached by Framework per source file, not per run, so the cache is cleared
 // first: a site never shows another run's numbers.
@@ -9,6 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chooseRuns } from "../analytics/dataset.ts";
 import type { SnapshotMode } from "../analytics/snapshots.ts";
 import { UserError } from "../errors.ts";
 import { RUN_JSON } from "../run/contract.ts";
@@ -17,8 +19,16 @@ import { ensureWritableDir, makeDirs } from "../store/out-dir.ts";
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 
 export interface PublishOptions {
-  /** Run directories (made by `smw analyze`): the first is the site's run, a second one is Compare's run B. */
-  runs: string[];
+  /** Run directories (made by `smw analyze`): one run, or two that Compare sets against each other. */
+  runs?: string[];
+  /** A dataset (store=<id>/camera=<id>/date=<YYYY-MM-DD>/<segment>/, or a camera's folder), instead of runs. */
+  data?: string[];
+  /** Only this store of the dataset, and only these local dates (YYYY-MM-DD, inclusive). */
+  store?: string;
+  from?: string;
+  to?: string;
+  /** Compare's two periods as dates "2024-05-06..2024-05-09" (default: the first half of the dates against the second). */
+  compareDates?: { a: string; b: string };
   /** Folder for the site; replaced if it exists. */
   out: string;
   /** Camera config (JSON) for the runs; default: each run's camera.json, else none. */
@@ -48,24 +58,47 @@ export class PublishError extends UserError {}
 
 export async function publishSite(options: PublishOptions): Promise<PublishResult> {
   const started = Date.now();
-  const { runs } = options;
-  if (runs.length < 1 || runs.length > 2) throw new PublishError(`publish takes one run, or two to compare (got ${runs.length})`);
-  const dirs = runs.map((r) => resolve(r));
-  for (const dir of dirs) {
-    if (!existsSync(join(dir, RUN_JSON))) throw new PublishError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
+  const runs = options.runs ?? [];
+  if (!options.data?.length && (runs.length < 1 || runs.length > 2)) throw new PublishError(`publish takes a dataset (--data), one run, or two to compare (got ${runs.length} runs)`);
+  if (options.data?.length && runs.length) throw new PublishError("publish takes --data or --runs, not both");
+  const dirs = (options.data ?? runs).map((r) => resolve(r));
+  if (!options.data?.length) {
+    for (const dir of dirs) {
+      if (!existsSync(join(dir, RUN_JSON))) throw new PublishError(`${dir}: no run.json here; analyse the video first (smw analyze VIDEO --out ${dir})`);
+    }
+  } else {
+    // the store and dates exist: one line now, not after minutes of building
+    const { cameras } = chooseRuns({ paths: dirs, store: options.store, from: options.from, to: options.to });
+    options.log?.(`publishing ${cameras.map((c) => `${c.store ? `${c.store}/` : ""}${c.camera} (${c.dirs.length} segments)`).join(", ")}`);
   }
   const out = resolve(options.out);
   if (out === REPO_ROOT || out === resolve(REPO_ROOT, "src") || dirs.includes(out)) throw new PublishError(`${out}: refusing to replace this folder with the site`);
   ensureWritableDir(out); // before minutes of building, not after
 
-  const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", SMW_RUN: dirs[0], SMW_SNAPSHOTS: options.snapshots ?? "none" };
-  if (dirs[1]) env.SMW_RUN_B = dirs[1];
-  else delete env.SMW_RUN_B;
+  const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", SMW_SNAPSHOTS: options.snapshots ?? "none" };
+  for (const k of ["SMW_RUN", "SMW_RUN_B", "SMW_DATA", "SMW_STORE", "SMW_FROM", "SMW_TO", "SMW_COMPARE_A", "SMW_COMPARE_B"]) delete env[k];
+  if (options.data?.length) {
+    env.SMW_DATA = dirs.join(",");
+    if (options.store) env.SMW_STORE = options.store;
+    if (options.from) env.SMW_FROM = options.from;
+    if (options.to) env.SMW_TO = options.to;
+  } else if (dirs.length === 2) {
+    // two runs: one dataset, Compare sets each run's footage against the other's
+    env.SMW_DATA = dirs.join(",");
+    env.SMW_COMPARE_A = `@${dirs[0]}`;
+    env.SMW_COMPARE_B = `@${dirs[1]}`;
+  }
+  // one run: the site is its; two: the snapshots and Count audit pages show the first
+  if (!options.data?.length) env.SMW_RUN = dirs[0];
   if (options.camera) env.SMW_CAMERA = resolve(options.camera);
   if (options.sales) env.SMW_SALES = resolve(options.sales);
   if (options.compare) {
     env.SMW_COMPARE_A = options.compare.a.join("-");
     env.SMW_COMPARE_B = options.compare.b.join("-");
+  }
+  if (options.compareDates) {
+    env.SMW_COMPARE_A = options.compareDates.a;
+    env.SMW_COMPARE_B = options.compareDates.b;
   }
 
   const temp = mkdtempSync(join(tmpdir(), "smw-publish-"));

@@ -7,6 +7,8 @@
 import { compare, MIN_PEOPLE } from "../../loaders/analytics/compare.ts";
 import { compareMatched } from "../../loaders/analytics/matched.ts";
 import { wallClockToDate } from "../../loaders/config/camera.ts";
+import { resolve } from "node:path";
+import { sql } from "../../loaders/store/duckdb.ts";
 import { emitJson } from "./_lib/run.ts";
 import { openStore, placeSegments } from "./_lib/store.ts";
 
@@ -24,8 +26,22 @@ try {
   }
   const dates = [...new Set(cams.flatMap((c) => c.dates))].sort();
   const dayOf = (date: string) => Math.round((Date.parse(`${date}T00:00:00Z`) / 1000 - clock.epoch) / DAY);
+  // "@<folder>": the footage of the segments under that folder (smw publish --runs a b)
+  const spanOf = async (folder: string): Promise<[number, number]> => {
+    let lo = Infinity, hi = -Infinity;
+    for (const c of cams) {
+      const [r] = await c.a.rows<{ lo: number | null; hi: number | null }>(`SELECT min(o.off)::DOUBLE AS lo, max(o.off + s.frames_analysed * s.dt)::DOUBLE AS hi
+        FROM segments s JOIN _seg_off o USING (segment) WHERE s.dir = ${sql.string(folder)} OR starts_with(s.dir, ${sql.string(`${folder}/`)})`);
+      if (r.lo !== null) (lo = Math.min(lo, r.lo)), (hi = Math.max(hi, r.hi!));
+    }
+    if (!Number.isFinite(lo)) throw new Error(`compare period @${folder}: no segment of the dataset lies there`);
+    return [lo, hi];
+  };
+  const spans: Record<string, [number, number]> = {};
+  for (const spec of [process.env.SMW_COMPARE_A, process.env.SMW_COMPARE_B]) if (spec?.startsWith("@")) spans[spec] = await spanOf(resolve(spec.slice(1)));
   const parse = (spec: string | undefined, fallback: [number, number]): [number, number] => {
     if (!spec) return fallback;
+    if (spans[spec]) return spans[spec];
     const days = /^\s*(\d{4}-\d\d-\d\d)\s*\.\.\s*(\d{4}-\d\d-\d\d)\s*$/.exec(spec);
     if (days && clock.wall) return [dayOf(days[1]) * DAY, (dayOf(days[2]) + 1) * DAY];
     const secs = /^\s*([\d.]+)\s*[-,]\s*([\d.]+)\s*$/.exec(spec);
