@@ -9,7 +9,7 @@ import { positiveInt } from "./options.ts";
 
 export function exportCommand(): Command {
   return new Command("export")
-    .description("write a run's tables as CSV for spreadsheets: per-track summary, footfall per interval, people counted per frame, line events, zone visits, alerts")
+    .description("write a run's tables as CSV for spreadsheets: per-track summary, footfall per interval, people counted per frame, line events, zone visits, queues at the till, alerts")
     .argument("<run>", "run folder of smw analyze, or a dataset folder above run folders")
     .requiredOption("--out <dir>", "folder for the CSV files")
     .addOption(new Option("--format <format>", "file format").choices(["csv"]).default("csv"))

@@ -2,6 +2,7 @@
 // cameras (store=/camera=/date=/segment/), the same for each camera, read through its partitions' glob.
 import { Command, Option } from "commander";
 import { formatHeadline, headline, type Headline } from "../analytics/report.ts";
+import { formatQueues, queueFigures, type QueueFigures } from "../analytics/queues.ts";
 import type { Window } from "../analytics/queries.ts";
 import { openAnalytics } from "../analytics/views.ts";
 import { wallClockToDate } from "../config/camera.ts";
@@ -37,7 +38,8 @@ Examples:
       const text: string[] = [];
       for (const [i, c] of cameras.entries()) {
         text.push(`${c.store ? `store ${c.store}, ` : ""}camera ${c.camera} (${c.dirs.length} segment${c.dirs.length === 1 ? "" : "s"})`);
-        text.push(formatHeadline(parts[i] as Headline), "");
+        const part = parts[i] as Headline & { queues?: QueueFigures[] };
+        text.push(formatHeadline(part), ...(part.queues ? ["", ...formatQueues(part.queues)] : []), "");
       }
       console.log(text.join("\n").trimEnd());
     });
@@ -72,7 +74,10 @@ async function cameraReport(c: CameraRuns, o: ReportOptions, json: boolean): Pro
   const a = await openAnalytics(c.glob ? { tracks: [c.glob], config } : { runs: c.dirs.map((dir) => ({ dir, start: runStartOf(dir, config) })), config });
   try {
     const h = await headline(a, window);
-    return json ? JSON.stringify(h) : formatHeadline(h);
+    // queues at the till, when the camera has a queue zone
+    const queues = config?.zones.some((z) => z.kind === "queue") ? await queueFigures(a, window) : [];
+    if (json) return JSON.stringify(queues.length ? { ...h, queues } : h);
+    return [formatHeadline(h), ...(queues.length ? ["", ...formatQueues(queues)] : [])].join("\n");
   } finally {
     a.close();
   }

@@ -14,13 +14,17 @@ import { sqlString, withDuckDb } from "../store/duckdb.ts";
 import { writeSnapshots } from "../analytics/snapshots.ts";
 import { openAnalytics } from "../analytics/views.ts";
 import { pointInPolygon, type Point } from "../geometry/plane.ts";
+import { loadCameraConfig } from "../config/camera.ts";
+import { resolveZones, WaitCounter } from "./zone-wait.ts";
 
 const point = z.tuple([z.number(), z.number()]);
 
 export const AlertRuleSchema = z.object({
   name: z.string().min(1),
-  /** Polygon in source pixels; null or absent = the whole view. */
-  zone: z.array(point).min(3).nullable().optional(),
+  /** Polygon in source pixels, or the name of a zone of the run's camera.json; null or absent = the whole view. */
+  zone: z.union([z.array(point).min(3), z.string().min(1)]).nullable().optional(),
+  /** Count only people who have stood in the zone at least this long (a queue's wait). */
+  waitSeconds: z.number().positive().optional(),
   minPeople: z.number().int().min(1),
   forSeconds: z.number().min(0),
   webhook: z.string().url().optional(),
@@ -91,7 +95,7 @@ export function parseAlertRules(json: unknown, source = "rules"): AlertRule[] {
   const parsed = z.array(AlertRuleSchema).min(1).safeParse(list);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${source}: invalid alert rule at ${issue.path.join(".") || "(top)"}: ${issue.message}; expected [{name, zone?, minPeople, forSeconds, webhook?, email?}]`);
+    throw new UserError(`${source}: invalid alert rule at ${issue.path.join(".") || "(top)"}: ${issue.message}; expected [{name, zone? (polygon or a zone's name), minPeople, forSeconds, waitSeconds?, webhook?, email?}]`);
   }
   const names = new Set<string>();
   for (const r of parsed.data) {
@@ -117,16 +121,18 @@ export function loadAlertRules(file: string): AlertRule[] {
   return parseAlertRules(json, file);
 }
 
-/** One analysed frame: when, and where each person in view stood (foot points, source pixels). */
+/** One analysed frame: when, and where each person in view stood (foot points, source pixels) with their track ids. */
 export interface FrameFeet {
   frame: number;
   t: number;
   feet: Point[];
+  ids?: number[];
 }
 
-/** People a rule counts in one frame: everyone in view, or the foot points inside its zone. */
+/** People a rule counts in one frame: everyone in view, or the foot points inside its zone (a polygon: names are resolved first). */
 export function countFor(rule: Pick<AlertRule, "zone">, f: FrameFeet): number {
   const zone = rule.zone;
+  if (typeof zone === "string") throw new Error(`zone "${zone}" was not resolved to a polygon`);
   return zone ? f.feet.filter(([x, y]) => pointInPolygon(x, y, zone)).length : f.feet.length;
 }
 
@@ -134,18 +140,18 @@ export function countFor(rule: Pick<AlertRule, "zone">, f: FrameFeet): number {
 export async function* framesInView(runDir: string): AsyncGenerator<FrameFeet> {
   const a = await openAnalytics({ runs: [{ dir: runDir }] });
   try {
-    const result = await a.conn.stream(`SELECT f.frame, f.t_seconds, t.foot_x, t.foot_y
+    const result = await a.conn.stream(`SELECT f.frame, f.t_seconds, t.foot_x, t.foot_y, t.track_id
       FROM frames f LEFT JOIN tracks t USING (segment, frame) ORDER BY f.frame, t.track_id`);
     let current: FrameFeet | undefined;
     for await (const chunk of result) {
-      const [frames, ts, xs, ys] = chunk.getColumns();
+      const [frames, ts, xs, ys, ids] = chunk.getColumns();
       for (let i = 0; i < chunk.rowCount; i++) {
         const frame = Number(frames[i]);
         if (current?.frame !== frame) {
           if (current) yield current;
-          current = { frame, t: Number(ts[i]), feet: [] };
+          current = { frame, t: Number(ts[i]), feet: [], ids: [] };
         }
-        if (xs[i] != null) current.feet.push([Number(xs[i]), Number(ys[i])]);
+        if (xs[i] != null) (current.feet.push([Number(xs[i]), Number(ys[i])]), current.ids!.push(Number(ids[i])));
       }
     }
     if (current) yield current;
@@ -160,17 +166,17 @@ export async function* framesInView(runDir: string): AsyncGenerator<FrameFeet> {
  * once, at the first frame where it has lasted forSeconds.
  */
 export class AlertEvaluator {
-  private state: { since: number | null; fired: boolean }[];
+  private state: { since: number | null; fired: boolean; waits?: WaitCounter }[];
 
   constructor(readonly rules: AlertRule[], private readonly now: () => Date = () => new Date()) {
-    this.state = rules.map(() => ({ since: null, fired: false }));
+    this.state = rules.map((r) => ({ since: null, fired: false, waits: r.waitSeconds ? new WaitCounter(r.zone as Point[] | null, r.waitSeconds) : undefined }));
   }
 
   push(f: FrameFeet): Alert[] {
     const out: Alert[] = [];
     this.rules.forEach((rule, i) => {
       const s = this.state[i];
-      const n = countFor(rule, f);
+      const n = s.waits ? s.waits.count(f.t, f.feet, f.ids ?? f.feet.map((_, k) => k)) : countFor(rule, f);
       if (n < rule.minPeople) {
         s.since = null;
         s.fired = false;
@@ -191,7 +197,8 @@ export const ALERTS_SCHEMA = "t_seconds DOUBLE, rule VARCHAR, people INTEGER, fi
 /** Evaluates the rules over every analysed frame of a run, delivers, writes alerts.parquet. */
 export async function runAlerts(opts: RunAlertsOptions): Promise<AlertsResult> {
   const run = readRun(opts.runDir);
-  const rules = parseAlertRules(opts.rules, "alert rules");
+  const cameraJson = join(opts.runDir, "camera.json");
+  const rules = resolveZones(parseAlertRules(opts.rules, "alert rules"), existsSync(cameraJson) ? loadCameraConfig(cameraJson) : null, "alert rules");
   const evaluator = new AlertEvaluator(rules, opts.now);
   const alerts: Alert[] = [];
   let frames = 0;

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { openAnalytics } from "../analytics/views.ts";
+import { ensureQueueEpisodes } from "../analytics/queues.ts";
 import { loadCameraConfig, parseCameraConfig } from "../config/camera.ts";
 import { UserError } from "../errors.ts";
 import { runStart } from "../run/read.ts";
@@ -77,6 +78,18 @@ export async function exportCsv(runDir: string, outDir: string, opts: ExportCsvO
              round(coalesce(f.mean_in_view, 0), 3) AS customers_in_view_mean, coalesce(f.max_in_view, 0) AS customers_in_view_max,
              coalesce(f.frames, 0) AS frames_analysed
       FROM keys LEFT JOIN f USING (i) LEFT JOIN v USING (i) LEFT JOIN e USING (i) ORDER BY i`, join(out, "footfall.csv"), files);
+
+    // Queues at the till (camera.json zones of kind queue): one row per person who queued, and
+    // people in each queue zone per interval.
+    if (config.zones.some((z) => z.kind === "queue")) {
+      await ensureQueueEpisodes(a);
+      await copyCsv(a.conn, `SELECT queue, checkout, uid, round(join_t, 3) AS joined_seconds, round(served_t, 3) AS served_seconds, round(done_t, 3) AS done_seconds,
+          round(wait_seconds, 3) AS wait_seconds, round(service_seconds, 3) AS service_seconds, status, stitched
+        FROM queue_episodes ORDER BY join_t, uid`, join(out, "queues.csv"), files);
+      await copyCsv(a.conn, `SELECT zone AS queue, ${bucket.replace(" AS i", "")} AS interval, round(min(t_seconds), 3) AS start_seconds,
+          round(avg(customers), 3) AS in_line_mean, max(customers) AS in_line_max
+        FROM zone_occupancy WHERE kind = 'queue' GROUP BY ALL ORDER BY interval, queue`, join(out, "queue_length.csv"), files);
+    }
 
     // Whatever event tables other stages left in the run (events, zone visits, alerts...).
     for (const f of readdirSync(resolve(runDir)).filter((f) => f.endsWith(".parquet")).sort()) {
