@@ -1,7 +1,8 @@
 // Screenshots of the built workbench for the docs: serves dist/ (build it first with
-// `npm run build`) on 127.0.0.1 and shoots each page with Debian's Chromium, offline, at 1280 px.
+// `npm run build`, or `npm run demo:week` for the store's week) on 127.0.0.1 and shoots each page
+// with Debian's Chromium, offline, at 1280 px. With the week built, the store pages are shot too.
 //
-//   node --import tsx scripts/screenshots.ts [outDir] [--only /path,/path]   (default docs/screenshots)
+//   node --import tsx scripts/screenshots.ts [outDir] [--only /path,/path] [--store]   (default docs/screenshots)
 //
 // Problems the page reports (console errors, failed cells, requests leaving the machine) are
 // printed, and make the script fail, so a broken page never ends up in the docs.
@@ -22,6 +23,15 @@ export const SHOTS: Record<string, string> = {
   "/sales": "sales.png",
   "/audit": "audit.png",
 };
+
+/** The store's pages, shot from a build of a store's dataset (npm run demo:week): `--store`. */
+export const STORE_SHOTS: Record<string, string> = {
+  "/": "store-overview.png",
+  "/calendar": "calendar.png",
+  "/floor": "floor.png",
+  "/queues": "queues.png",
+  "/compare": "store-compare.png",
+};
 const WIDTH = 1280;
 
 async function main(): Promise<void> {
@@ -31,6 +41,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyAt = args.indexOf("--only");
   const only = onlyAt >= 0 ? new Set(args.splice(onlyAt, 2)[1].split(",")) : undefined;
+  const storeAt = args.indexOf("--store");
+  const shots = storeAt >= 0 ? (args.splice(storeAt, 1), STORE_SHOTS) : SHOTS;
   const outDir = resolve(REPO_ROOT, args[0] ?? "docs/screenshots");
   mkdirSync(outDir, { recursive: true });
   const server = await serveDist();
@@ -39,7 +51,7 @@ async function main(): Promise<void> {
   try {
     const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 }, deviceScaleFactor: 1 });
     await context.route("**/*", (route) => (isLocal(route.request().url()) ? route.continue() : route.abort("blockedbyclient")));
-    for (const [path, name] of Object.entries(SHOTS)) {
+    for (const [path, name] of Object.entries(shots)) {
       if (only && !only.has(path)) continue;
       const { page, problems } = await openPage(context, server.origin + path);
       await page.mouse.move(0, 0); // no hover tips in the picture

@@ -94,6 +94,7 @@ export function byDaypart(per, parts) {
   return ["weekday", "weekend"].map((dayType, k) => ({dayType, parts: parts.map((p, i) => ({...p, ...over(per, "parts", k * parts.length + i)}))}));
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const fmtRate = (r) => (r === null ? "" : r >= 100 ? r.toFixed(0) : r.toFixed(1));
 const hh = (h) => `${String(h).padStart(2, "0")}:00`;
 const pct = (x) => (x === null ? "–" : `${x >= 0 ? "+" : "−"}${Math.abs(Math.round(x * 100))}%`);
@@ -129,7 +130,7 @@ export function dayChart(days, {width}) {
     height: 220,
     marginLeft: 48,
     marginBottom: 40,
-    x: {domain: days.map((d) => d.date), label: null, tickFormat: (d) => `${days.find((x) => x.date === d)?.weekday ?? ""} ${d.slice(5)}`},
+    x: {domain: days.map((d) => d.date), label: null, tickFormat: (d) => `${days.find((x) => x.date === d)?.weekday ?? ""} ${+d.slice(8)}`},
     y: {label: "↑ people entering view per hour filmed", grid: true, nice: true},
     color: {type: "diverging", scheme: "rdbu", domain: [-0.5, 0.5], legend: true, label: "change against the same weekday a week before", tickFormat: "+.0%", unknown: "#94a3b8"},
     marks: [
@@ -144,7 +145,7 @@ export function dayTable(days, {onPick}) {
   return el("table", {class: "smw-table smw-days"},
     el("thead", {}, el("tr", {}, ["Day", "Visitors", "Line in / out", "Filmed", "Per hour", "Week before", "Change"].map((h, i) => el("th", i ? {class: "smw-num"} : {}, h)))),
     el("tbody", {}, days.map((d) => {
-      const button = el("button", {type: "button", class: "smw-link", "data-day": d.date}, `${d.weekday} ${d.date}`);
+      const button = el("button", {type: "button", class: "smw-link", "data-day": d.date, title: d.date}, `${d.weekday} ${+d.date.slice(8)} ${MONTHS[+d.date.slice(5, 7) - 1]}`);
       button.addEventListener("click", () => onPick(d));
       return el("tr", {}, el("td", {}, button), el("td", {class: "smw-num"}, String(d.visitors)), el("td", {class: "smw-num"}, `${d.lineIn} / ${d.lineOut}`),
         el("td", {class: "smw-num"}, `${(d.seconds / 3600).toFixed(1)} h`), el("td", {class: "smw-num"}, fmtRate(d.rate)),

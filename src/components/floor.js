@@ -6,8 +6,44 @@ import * as Plot from "@observablehq/plot";
 import {medianOf} from "./stats.js";
 import {rangesIn} from "./window.js";
 
-/** The paths whose points map onto the floor, with floor metres as x and y (as pathsMap reads them). */
-export function floorPaths(store) {
+/**
+ * The part of the plan the cameras see: their floor points and zones with 2.5 m around them, in
+ * whole cells of the floor grid, inside the plan. A store's plan is mostly rooms no camera films.
+ */
+export function floorView(store) {
+  const {grid, plan} = store.floor;
+  const pts = store.cameras.flatMap((c) => (c.floor ? [...c.floor.at, ...c.floor.zones.flatMap((z) => z.polygon)] : []));
+  const W = plan ? plan.width * plan.metresPerPixel : grid.cols * grid.cell, H = plan ? plan.height * plan.metresPerPixel : grid.rows * grid.cell;
+  const snap = (v, f) => f(v / grid.cell) * grid.cell;
+  const x0 = Math.max(0, snap(Math.min(...pts.map((p) => p[0])) - 2.5, Math.floor)), x1 = Math.min(W, snap(Math.max(...pts.map((p) => p[0])) + 2.5, Math.ceil));
+  const y0 = Math.max(0, snap(Math.min(...pts.map((p) => p[1])) - 2.5, Math.floor)), y1 = Math.min(H, snap(Math.max(...pts.map((p) => p[1])) + 2.5, Math.ceil));
+  const c0 = Math.round(x0 / grid.cell), r0 = Math.round(y0 / grid.cell);
+  const cols = Math.min(grid.cols - c0, Math.round((x1 - x0) / grid.cell)), rows = Math.min(grid.rows - r0, Math.round((y1 - y0) / grid.cell));
+  return {x0, y0, c0, r0, video: {width: cols * grid.cell, height: rows * grid.cell}, grid: {cols, rows, cell: grid.cell}, offset: [x0, y0]};
+}
+
+/** The view's cells of a whole-plan grid. */
+export function cropValues(values, full, view) {
+  const out = new Float64Array(view.grid.cols * view.grid.rows);
+  for (let r = 0; r < view.grid.rows; r++) for (let c = 0; c < view.grid.cols; c++) out[r * view.grid.cols + c] = values[(r + view.r0) * full.cols + c + view.c0];
+  return out;
+}
+
+/** The plan image cut to the view, as a data: URL (null without a plan). */
+export async function croppedPlan(store, view) {
+  const url = store.planUrl();
+  if (!url) return null;
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  const m = store.floor.plan.metresPerPixel;
+  const canvas = Object.assign(document.createElement("canvas"), {width: Math.round(view.video.width / m), height: Math.round(view.video.height / m)});
+  canvas.getContext("2d").drawImage(img, view.x0 / m, view.y0 / m, canvas.width, canvas.height, 0, 0, canvas.width, canvas.height);
+  return canvas.toDataURL();
+}
+
+/** The paths whose points map onto the floor, in the view's metres, as pathsMap reads them. */
+export function floorPaths(store, view) {
   const p = store.tables.paths;
   const keep = [];
   for (let k = 0; k < p.who.length; k++) if (p.offset[k + 1] > p.offset[k] && Number.isFinite(p.fx[p.offset[k]])) keep.push(k);
@@ -18,25 +54,17 @@ export function floorPaths(store) {
     out.id[j] = p.who[k];
     out.cam[j] = p.cam[k];
     out.offset[j] = at;
-    for (let i = p.offset[k]; i < p.offset[k + 1]; i++, at++) (out.t[at] = p.t[i]), (out.x[at] = p.fx[i]), (out.y[at] = p.fy[i]);
+    for (let i = p.offset[k]; i < p.offset[k + 1]; i++, at++) (out.t[at] = p.t[i]), (out.x[at] = p.fx[i] - view.x0), (out.y[at] = p.fy[i] - view.y0);
     out.maxSeconds = Math.max(out.maxSeconds, p.t[p.offset[k + 1] - 1] - p.t[p.offset[k]]);
   });
   out.offset[keep.length] = at;
   return out;
 }
 
-/** The plan's size in metres, and its grid, for heatMap's `video` and `grid`. */
-export function floorFrame(store) {
-  const {grid, plan} = store.floor;
-  const width = plan ? plan.width * plan.metresPerPixel : grid.cols * grid.cell;
-  const height = plan ? plan.height * plan.metresPerPixel : grid.rows * grid.cell;
-  return {video: {width, height}, grid: {cols: grid.cols, rows: grid.rows, cell: grid.cell}};
-}
-
-/** Zones of the chosen cameras on the floor, named with their area. */
-export function floorZones(store, cams) {
+/** Zones of the chosen cameras on the floor, in the view's metres. */
+export function floorZones(store, cams, view) {
   const many = store.cameras.length > 1;
-  return store.cameras.flatMap((c, k) => (!cams[k] || !c.floor ? [] : c.floor.zones.map((z) => ({...z, cam: k, name: `${many ? `${c.camera} · ` : ""}${z.zone} (${z.areaM2.toFixed(1)} m²)`}))));
+  return store.cameras.flatMap((c, k) => (!cams[k] || !c.floor ? [] : c.floor.zones.map((z) => ({...z, cam: k, name: `${many ? `${c.camera} · ` : ""}${z.zone}`, polygon: z.polygon.map(([x, y]) => [x - view.x0, y - view.y0])}))));
 }
 
 /** Walking speeds (m/s) of the customers first seen in the scope: per camera (typed arrays) and the medians. */

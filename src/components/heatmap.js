@@ -21,9 +21,9 @@ import {zoneMarks} from "./zones.js";
  * @param options.label legend label, with units; options.tickFormat for the legend
  * @param options.zones, options.lines camera config overlays; options.tip extra marks
  */
-export function heatMap(values, {width, grid, video, background, max, diverging = false, contours: levels = [], label, tickFormat, zones = [], lines = [], marks = [], unit}) {
+export function heatMap(values, {width, grid, video, background, max, diverging = false, contours: levels = [], label, tickFormat, zones = [], lines = [], marks = [], unit, offset, zoneLabels = true}) {
   const top = max ?? (diverging ? maxAbs(values) : gridMax(values));
-  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height, unit});
+  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height, unit, offset});
   const legend = diverging ? diffLegend({max: top, label, tickFormat}) : heatLegend({max: top, label, tickFormat});
   const href = paint(values, grid, top, diverging);
   const extent = {x1: 0, y1: 0, x2: grid.cols * grid.cell, y2: grid.rows * grid.cell};
@@ -41,7 +41,7 @@ export function heatMap(values, {width, grid, video, background, max, diverging 
         ariaDescription: "heat"
       }),
       levels.length && top > 0 ? contourMark(values, grid, levels.map((f) => f * top), diverging) : null,
-      ...zoneMarks({zones, lines, width: video.width, unitScale: unit === "m" ? 0.04 : 1}),
+      ...zoneMarks({zones, lines, width: video.width, unitScale: unit === "m" ? 0.04 : 1, labels: zoneLabels}),
       Plot.frame({stroke: "currentColor", strokeOpacity: 0.2}),
       ...marks
     ]
@@ -71,8 +71,9 @@ function paint(values, {cols, rows}, top, diverging) {
   const lut = colorTable(diverging);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    // d3.blur2's running sums leave ~1e-17 where nobody was: that is empty, not the scale's bottom
-    if (!(top > 0) || !(Math.abs(v) > top * 1e-9)) continue;
+    // d3.blur2's running sums leave ~1e-17 where nobody was, and smoothing a long window's map
+    // spreads a thin veil over everything: below 0.2% of the top is empty, not the scale's bottom
+    if (!(top > 0) || !(Math.abs(v) > top * 2e-3)) continue;
     // heat: square-root scale, matching the legend; difference: linear, symmetric
     const u = diverging ? Math.max(-1, Math.min(1, v / top)) : Math.sqrt(Math.min(1, v / top));
     const k = Math.round((diverging ? (u + 1) / 2 : u) * 255) * 4;

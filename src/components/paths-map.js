@@ -60,8 +60,8 @@ export function visiblePaths(paths, scope, {camera = -1, only = null} = {}) {
  * @param options.color "track" (default) or "time"
  * @param options.zones, options.lines, options.highlight camera-config overlays
  */
-export function pathsMap(paths, {width, scope, camera, only = null, video, background, clock, color = "track", zones = [], lines = [], highlight = -1, unit}) {
-  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height, unit});
+export function pathsMap(paths, {width, scope, camera, only = null, video, background, clock, color = "track", zones = [], lines = [], highlight = -1, unit, offset, zoneLabels = true}) {
+  const frame = videoFrame({width, videoWidth: video.width, videoHeight: video.height, unit, offset});
   const visible = visiblePaths(paths, scope, {camera, only});
   const maxSeconds = Math.max(1e-6, paths.maxSeconds);
   const few = visible.length <= 40;
@@ -81,7 +81,7 @@ export function pathsMap(paths, {width, scope, camera, only = null, video, backg
     color: color === "time" ? {type: "linear", scheme: TIME_SCHEME, domain: clock.domain, label: "time", legend: false} : undefined,
     marks: [
       Plot.frame({stroke: "currentColor", strokeOpacity: 0.2}),
-      ...zoneMarks({zones, lines, highlight, width: video.width, unitScale: unit === "m" ? 0.04 : 1}),
+      ...zoneMarks({zones, lines, highlight, width: video.width, unitScale: unit === "m" ? 0.04 : 1, labels: zoneLabels}),
       Plot.dot(starts, {x: (d) => x[d.i], y: (d) => y[d.i], r: 2.5, fill: "white", stroke: "#111", strokeWidth: 1, ariaDescription: "track start"}),
       Plot.dot(ends, {x: (d) => x[d.i], y: (d) => y[d.i], r: 3.5, fill: (d) => pathColor(d.v, d.i), stroke: "white", strokeWidth: 1.2, ariaDescription: "track end"}),
       visible.length <= 25

@@ -223,7 +223,7 @@ async function cameraPart(c: DatasetCamera, k: number, o: {
     config: pageConfig(c.config, c.configPath ? relative(c.configPath) : "none"),
     counts: { tracks, points, customers: visitors.uid.length, staff, interpolatedShare: interpolated },
     headline: await headline(c.a),
-    floor: fit ? { rmsMetres: fit.rms, maxMetres: fit.max, points: c.config.floor!.points.length, zones: floorZones(c.config) } : null,
+    floor: fit ? { rmsMetres: fit.rms, maxMetres: fit.max, points: c.config.floor!.points.length, at: c.config.floor!.points.map((p) => p.floor), zones: floorZones(c.config) } : null,
     queues: queueZones(c.a).map((q) => ({ zone: c.config.zones.findIndex((z) => z.name === q.queue), name: q.queue, checkout: q.checkout, rules: c.config.queue })),
     motion: { frames: motion.frames, offset: o.motionOffset, length: motion.value.length },
     background: plate ? o.addImage(readBytes(plate)) : null,
