@@ -34,6 +34,26 @@ export function chooseSession(threads?: number, cores = availableParallelism()):
   return { threads: Math.max(1, n), spinning: false, optimisation: "all", why: `default for ${cores} core${cores === 1 ? "" : "s"}` };
 }
 
+export interface PoolChoice {
+  /** Detector threads, each with its own session, each taking whole frames. */
+  workers: number;
+  /** onnxruntime intra-op threads per session. */
+  threads: number;
+  why: string;
+}
+
+/**
+ * The pipeline's detector threads (detect/detector-thread.ts). Frames, not ops, are shared between
+ * threads: on 2 cores two single-threaded sessions detected 1.2x (384x288) and 1.6x (768x576) the
+ * frames per second of one session with 2 threads, which in turn did no better than 1 thread.
+ * Above 2 cores one is left to ffmpeg and the main thread (not measured here). `threads` (the
+ * caller's --threads) sets the threads per session, and the sessions share the cores.
+ */
+export function choosePool(threads?: number, cores = availableParallelism()): PoolChoice {
+  if (threads !== undefined) return { workers: Math.max(1, Math.floor(cores / threads)), threads, why: "threads per session set by the caller" };
+  return { workers: Math.max(1, cores <= 2 ? cores : Math.min(4, cores - 1)), threads: 1, why: `default for ${cores} core${cores === 1 ? "" : "s"}` };
+}
+
 export function sessionOptions(c: SessionChoice): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: ["cpu"],

@@ -1,7 +1,9 @@
 // The analysis of one video, wired from its stages in the order data flows: frames from ffmpeg ->
 // motion -> detect (skipped on quiet frames: motion-gate.ts) -> count -> track -> write. Each stage
 // lives in its own module (stage.ts says what they share); this file resolves the settings, runs
-// the frame loop, commits chunks with a checkpoint, keeps time, and writes run.json.
+// the frame loop, commits chunks with a checkpoint, keeps time, and writes run.json. The detector
+// runs in its own thread on frames read ahead (lookahead.ts) while the main thread finishes earlier
+// frames in order (in-order.ts), and reading starts while the background plate is still built.
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DETECTOR_DEFAULTS } from "../detect/detector.ts";
@@ -20,7 +22,11 @@ import { FrameStream, type StreamEnd } from "../video/frames.ts";
 import { probeVideo, type VideoInfo } from "../video/probe.ts";
 import { lockRun, readCheckpoint, runIdentity, writeCheckpoint } from "./checkpoint.ts";
 import { CountingStage } from "./counting-stage.ts";
-import { DetectStage, newFrame } from "./detect-stage.ts";
+import type { DetectorPool } from "../detect/detector-thread.ts";
+import { StageClock } from "./clock.ts";
+import { startDetector } from "./detect-stage.ts";
+import { InOrder } from "./in-order.ts";
+import { Lookahead } from "./lookahead.ts";
 import { MOTION_GATE_THRESHOLD, MotionGate } from "./motion-gate.ts";
 import { MOTION_GRID_FACTOR, MotionStage } from "./motion-stage.ts";
 import { replay } from "./replay.ts";
@@ -86,6 +92,12 @@ export interface SegmentInfo {
 /** Analysed frames between commits: at most this much work is redone after a crash. */
 export const CHUNK_FRAMES = 500;
 
+/**
+ * Memory the frames read ahead while the plate is built may hold (their luma on the motion grid):
+ * 250 frames at the default input, 62 at 768x576. Bounded, so memory stays flat however long the video.
+ */
+export const READ_AHEAD_BYTES = 28 * 2 ** 20;
+
 /** The settings resolved against the video and the model: what the stages are built from. */
 interface Plan {
   manifest: ModelManifest;
@@ -132,11 +144,17 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
   if (opts.mot) checkMotWritable(opts.mot); // a bad --mot path fails now, not after the video
   const p = plan(opts, video);
   const { stride, inputSize: [iw, ih], thresholds } = p;
-  const detect = await DetectStage.load(p.manifest, { inputSize: p.inputSize, thresholds, classes: p.classes, threads: opts.threads, source: video });
+  // the model loads in its thread while the plate is sampled
+  const starting = startDetector(p.manifest, { inputSize: p.inputSize, thresholds, classes: p.classes, threads: opts.threads });
+  starting.catch(() => {});
   const timings: StageTimings = { background: 0, decode: 0, detect: 0, track: 0, motion: 0, count: 0, write: 0, total: 0 };
-  const releaseLock = lockRun(out);
+  const clock = new StageClock();
+  let releaseLock: (() => void) | undefined;
   let session: DuckSession | undefined;
+  let detector: DetectorPool | undefined;
+  let ahead: Lookahead | undefined;
   try {
+    releaseLock = lockRun(out);
     session = await openDuckDb();
     const { conn } = session;
     const partsDir = join(out, ".parts");
@@ -154,69 +172,66 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     // the one whole-table sort (tracks) spills to disk past this instead of growing with the video
     await conn.run(`SET memory_limit = '512MB'; SET temp_directory = ${sqlString(join(partsDir, "spill"))}`);
 
+    // The plate is seconds of seeking: frames are read and detected meanwhile (lookahead.ts)
     const tb = performance.now();
-    const motion = await MotionStage.create(conn, out, video, p.inputSize, opts.backgroundSamples, calibration?.roi);
-    timings.background = (performance.now() - tb) / 1000;
+    const building = MotionStage.create(conn, out, video, p.inputSize, opts.backgroundSamples, calibration?.roi).finally(() => (timings.background = (performance.now() - tb) / 1000));
+    building.catch(() => {});
+    detector = await clock.wait("start", starting);
+    const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24", startFrame: previous ? previous.lastFrame + stride : 0 });
+    ahead = new Lookahead(frames, detector, clock, {
+      frameSize: p.inputSize, factor: MOTION_GRID_FACTOR, source: video, inflight: 2 * detector.size, ahead: 2 * detector.size + 2,
+      maxAhead: Math.max(4, Math.floor(READ_AHEAD_BYTES / (4 * Math.floor(iw / MOTION_GRID_FACTOR) * Math.floor(ih / MOTION_GRID_FACTOR)))),
+    });
+    const motion = await clock.wait("plate", building);
+    // the motion stage goes first: the gate reads its test before the detector runs
+    const gate = p.motionGate === null ? undefined : new MotionGate(p.motionGate, motion.motion.regionCells, previous?.motionSkipped);
+    ahead.setPlate({ compare: (g, b) => motion.motion.compare(g, b), wants: gate ? (c) => gate.wants(c) : null });
+
     const counting = await CountingStage.open(conn, out, {
       inputSize: p.inputSize, sourceWidth: video.width, sourceHeight: video.height, plateGray: motion.plateGray, scoreThreshold: thresholds.count,
       calibration: calibration?.calibration, roi: calibration?.roi, roiPath: calibration?.roiPath, rawParts: previous?.countParts,
     });
-    const detections = await DetectionTable.open(conn, out, { classNames: detect.classNames, keep: thresholds.keep, parts: previous?.parts });
+    const detections = await DetectionTable.open(conn, out, { classNames: detector.classNames, keep: thresholds.keep, parts: previous?.parts });
     const tracks = await TrackTable.open(conn, out, (rows) => counting.staticTracks(rows), (r) => counting.counter.inRegion(r.x1, r.y1, r.x2, r.y2));
-    const track = new ClassTrackStages(p.classes.map((c) => detect.classNames.indexOf(c)), detect.classNames, {
+    const track = new ClassTrackStages(p.classes.map((c) => detector!.classNames.indexOf(c)), detector.classNames, {
       tracker: p.tracker, thresholds, fps: video.fps, stride, repair: p.repair, repairGapSeconds: p.repairGapSeconds,
       frameSize: [video.width, video.height], entrances: opts.entrances,
     },
       (rows, className) => tracks.write(rows, className), (frame) => counting.forget(frame));
-    // the motion stage goes first: the gate reads its grid before the detector runs
-    if (p.motionGate !== null) detect.gate = new MotionGate(p.motionGate, motion.motion.regionCells, previous?.motionSkipped);
-    const stages: Stage[] = [motion, detect, counting, track, detections];
+    const stages: Stage[] = [motion, counting, track, detections];
+    const inOrder = new InOrder(motion.motion, gate, [counting, track, detections], clock, video.fps);
 
     let analysed = previous?.framesAnalysed ?? 0;
     let lastFrame = previous?.lastFrame ?? -1;
     let lastSeconds = 0;
-    if (previous) await replay(conn, partsDir, previous, { motion, counting, track, detections }, { classNames: detect.classNames, stride, fps: video.fps });
+    if (previous) await replay(conn, partsDir, previous, { motion, counting, track, detections }, { classNames: detector.classNames, stride, fps: video.fps });
     /** Everything analysed so far into part files, and the checkpoint that names them. */
-    const commitChunk = async () => {
+    const commitChunk = () => clock.runAsync("write", async () => {
       for (const s of stages) await s.commit(lastFrame);
       writeCheckpoint(partsDir, {
         version: 1, identity, lastFrame, framesAnalysed: analysed, parts: detections.writer.partNames, countParts: counting.raw.partNames, motionFrames: motion.motion.frames,
-        motionSkipped: detect.gate?.skipped,
+        motionSkipped: gate?.skipped,
       }, motion.motion.grid);
-    };
+    });
 
-    const frames = new FrameStream(video.path, { width: iw, height: ih, stride, pixFmt: "bgr24", startFrame: previous ? lastFrame + stride : 0 });
     const framesTotal = Math.ceil(video.frameCount / stride);
     let sinceCommit = 0;
-    let tWait = performance.now();
-    for await (const { frame, t: pts, data } of frames) {
+    for await (const a of ahead) {
       if (opts.signal?.aborted) {
         if (sinceCommit > 0) await commitChunk();
         throw new AnalysisAborted(out, lastFrame, analysed, opts.signal.reason);
       }
-      let ta = performance.now();
-      timings.decode += ta - tWait;
-      // the stream's own timestamp (variable frame rate, frames lost to damage); frame / fps only if ffmpeg gave none
-      const f = newFrame(frame, pts ?? frame / video.fps, data);
-      for (const s of stages) {
-        await s.onFrame(f);
-        const tb = performance.now();
-        timings[s.timing] += tb - ta;
-        ta = tb;
-      }
+      const f = await inOrder.finish(a);
+      ahead.release(a);
       analysed++;
-      lastFrame = frame;
+      lastFrame = f.frame;
       lastSeconds = f.t;
       if (++sinceCommit >= p.chunkFrames) {
         await commitChunk();
         sinceCommit = 0;
       }
-      const te = performance.now();
-      timings.write += te - ta;
-      opts.onProgress?.({ framesDone: analysed, framesTotal, elapsed: (te - t0) / 1000 });
-      tWait = performance.now();
+      opts.onProgress?.({ framesDone: analysed, framesTotal, elapsed: (performance.now() - t0) / 1000 });
     }
-    for (const k of ["decode", "detect", "track", "motion", "count"] as const) timings[k] /= 1000;
     if (analysed === 0) {
       throw new UserError(`${video.path}: no frame could be decoded (${frames.end.error ?? "ffmpeg produced no pictures"}); check the file plays, or re-encode it with ffmpeg`);
     }
@@ -227,14 +242,18 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     if (opts.mot) await writeMotFromParquet(conn, join(out, "tracks.parquet"), opts.mot);
     const [{ n: detectionCount }] = await query<{ n: number }>(session, `SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(join(out, "detections.parquet"))})`);
     rmSync(partsDir, { recursive: true, force: true });
-    timings.write = (timings.write + performance.now() - tw) / 1000;
+    for (const k of ["decode", "track", "motion", "count"] as const) timings[k] = clock.seconds(k);
+    timings.detect = detector.busyMs / 1000;
+    timings.detectWait = clock.seconds("detectWait");
+    timings.plateWait = clock.seconds("plate");
+    timings.write = clock.seconds("write") + (performance.now() - tw) / 1000;
     timings.total = (performance.now() - t0) / 1000;
 
     const summary: RunSummary = {
       version: 1,
       createdAt: new Date().toISOString(),
       video,
-      model: { name: p.manifest.name, manifest: p.manifest.path, inputSize: p.inputSize, iouThreshold: detect.detector.iouThreshold, classes: p.classes },
+      model: { name: p.manifest.name, manifest: p.manifest.path, inputSize: p.inputSize, iouThreshold: detector.iouThreshold, classes: p.classes },
       thresholds,
       options: { stride, tracker: p.tracker, backgroundSamples: motion.plate.samples, repair: p.repair, repairGapSeconds: p.repairGapSeconds, resumedFromFrame: previous?.lastFrame },
       analysisSize: p.inputSize,
@@ -248,7 +267,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       background: { width: motion.plate.width, height: motion.plate.height, samples: motion.plate.samples },
       segment: opts.segment ? { ...opts.segment, start: opts.segment.start?.toISOString() ?? null } : undefined,
       counting: counting.counter.summary({ total: tracks.ids.size, staticIds: tracks.staticIds }),
-      motionGate: { enabled: p.motionGate !== null, threshold: p.motionGate ?? 0, skipped: detect.gate?.skipped ?? 0 },
+      motionGate: { enabled: p.motionGate !== null, threshold: p.motionGate ?? 0, skipped: gate?.skipped ?? 0 },
       partial: partialResult(frames.end, lastFrame, lastSeconds, video.fps),
       outputs: {
         detections: "detections.parquet",
@@ -263,8 +282,10 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     writeRun(out, summary);
     return summary;
   } finally {
+    await ahead?.stop();
+    await (detector ?? (await starting.catch(() => undefined)))?.close();
     session?.close();
-    releaseLock();
+    releaseLock?.();
   }
 }
 

@@ -25,9 +25,14 @@ export class MotionGate {
     public skipped = 0,
   ) {}
 
-  /** True when the detector should look at a frame with `changedCells` changed cells in the region; a skipped frame is counted. */
+  /** True when the detector should look at a frame with `changedCells` changed cells in the region (the read-ahead asks: nothing is counted). */
+  wants(changedCells: number): boolean {
+    return changedCells >= this.threshold * this.regionCells;
+  }
+
+  /** `wants`, counting a skipped frame: asked once per frame, as frames are finished in order. */
   wantsDetector(changedCells: number): boolean {
-    if (changedCells >= this.threshold * this.regionCells) return true;
+    if (this.wants(changedCells)) return true;
     this.skipped++;
     return false;
   }

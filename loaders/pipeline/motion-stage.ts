@@ -49,8 +49,9 @@ export class MotionStage implements Stage {
     return new MotionStage(conn, out, { pixels: plate, width: pw, height: ph, samples: sampled.frames.length }, plateGray, inputSize, roiGrid(roi, gw, gh));
   }
 
+  /** The whole motion step on a frame that still has its pixels (the pipeline splits it: lookahead.ts). */
   onFrame(f: FrameContext): void {
-    this.motion.add(f.pixels, "BGR");
+    this.motion.add(f.pixels!, "BGR");
     f.gray = this.motion.gray;
     f.changed = this.motion.changed;
   }

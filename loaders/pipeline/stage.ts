@@ -1,6 +1,6 @@
 // What every stage of the analysis implements, so analyze.ts only wires them: each analysed frame
 // passes the stages in order (motion, detect, count, track, write), each reading what the stages
-// before it set on the frame; at a chunk boundary every stage commits what it has finished (the
+// before it set on the frame (motion and detect run ahead of the others: lookahead.ts); at a chunk boundary every stage commits what it has finished (the
 // checkpoint then names the part files), and at the end of the video each writes its tables.
 import type { CountedFrame } from "../count/count-stage.ts";
 import type { StageTimings } from "../run/contract.ts";
@@ -11,8 +11,8 @@ export interface FrameContext {
   /** 0-based source frame, and its time from the stream (seconds). */
   frame: number;
   t: number;
-  /** The detector's input: BGR at the analysis size, valid until the next frame. */
-  pixels: Uint8Array;
+  /** BGR at the analysis size, while the frame is being read (the stages after detection never see pixels). */
+  pixels?: Uint8Array;
   /** Set by the detect stage: every candidate box down to the decode floor. */
   detections: Detections;
   /** Set by the motion stage: the frame's luma on the motion grid. */

@@ -30,6 +30,9 @@ export interface StageTimings {
   count: number;
   write: number;
   total: number;
+  /** Seconds the main thread sat idle waiting for the detector's thread, and for the background plate (runs since the detector got its own thread). */
+  detectWait?: number;
+  plateWait?: number;
 }
 
 /** Where a segment sits in a camera's day, as run.json records it. */

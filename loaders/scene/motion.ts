@@ -137,17 +137,35 @@ export class MotionAccumulator {
 
   /** Adds one frame (interleaved 3-channel pixels at frameWidth x frameHeight). */
   add(pixels: Uint8Array, order: "BGR" | "RGB" = "BGR"): void {
-    toGrayBlocks(pixels, this.frameWidth, order, this.factor, this.gray, this.width);
-    boxBlur(this.gray, this.width, this.height, this.radius, this.tmp, this.blurred);
-    const { grid, plate, blurred, threshold, region } = this;
+    this.luma(pixels, order, this.gray);
+    this.changed = this.compare(this.gray, this.blurred);
+    this.accumulate(this.blurred);
+  }
+
+  // `add` in three steps, so a pipeline can look at frames ahead of the ones it adds: `luma` needs
+  // no plate, `compare` changes nothing, and only `accumulate`, called in frame order, moves the grid.
+
+  /** A frame's luma on the grid (width x height) into `out`. */
+  luma(pixels: Uint8Array, order: "BGR" | "RGB", out: Float32Array): Float32Array {
+    return toGrayBlocks(pixels, this.frameWidth, order, this.factor, out, this.width);
+  }
+
+  /** Blurs a frame's luma into `blurred` and returns the region's cells that differ from the plate by the threshold. */
+  compare(gray: Float32Array, blurred: Float32Array): number {
+    boxBlur(gray, this.width, this.height, this.radius, this.tmp, blurred);
+    const { plate, threshold, region } = this;
     let changed = 0;
+    for (let p = 0; p < blurred.length; p++) if (Math.abs(blurred[p] - plate[p]) >= threshold && (!region || region[p])) changed++;
+    return changed;
+  }
+
+  /** Adds a compared frame's difference from the plate to the grid. */
+  accumulate(blurred: Float32Array): void {
+    const { grid, plate, threshold } = this;
     for (let p = 0; p < grid.length; p++) {
       const d = Math.abs(blurred[p] - plate[p]);
-      if (d < threshold) continue;
-      grid[p] += d;
-      if (!region || region[p]) changed++;
+      if (d >= threshold) grid[p] += d;
     }
-    this.changed = changed;
     this.frames++;
   }
 }
