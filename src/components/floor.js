@@ -12,7 +12,7 @@ import {rangesIn} from "./window.js";
  */
 export function floorView(store) {
   const {grid, plan} = store.floor;
-  const pts = store.cameras.flatMap((c) => (c.floor ? [...c.floor.at, ...c.floor.zones.flatMap((z) => z.polygon)] : []));
+  const pts = store.cameras.flatMap((c) => (c.floor ? [...(c.floor.at ?? []), ...c.floor.zones.flatMap((z) => z.polygon)] : []));
   const W = plan ? plan.width * plan.metresPerPixel : grid.cols * grid.cell, H = plan ? plan.height * plan.metresPerPixel : grid.rows * grid.cell;
   const snap = (v, f) => f(v / grid.cell) * grid.cell;
   const x0 = Math.max(0, snap(Math.min(...pts.map((p) => p[0])) - 2.5, Math.floor)), x1 = Math.min(W, snap(Math.max(...pts.map((p) => p[0])) + 2.5, Math.ceil));

@@ -112,7 +112,7 @@ export function syntheticStore({ cameras = 4, days = 30, perHour = 150, cellsPer
       estimates: { coverage: 1, perVisitorTrusted: true, tracked: { people: v.length / cameras, meanSeconds: 12, medianSeconds: 10 }, little: null, visitorsByLines: null },
       zones: zones.map((z) => ({ zone: z.name, presenceSeconds: 1000 })),
     },
-    floor: { rmsMetres: 0.02, maxMetres: 0.04, points: 8, zones: zones.map((z) => ({ zone: z.name, kind: z.kind, polygon: [[2, 9 + c], [6, 9 + c], [6, 10 + c], [2, 10 + c]], areaM2: 4 })) },
+    floor: { rmsMetres: 0.02, maxMetres: 0.04, points: 8, at: [[2, 9 + c], [18, 9 + c], [18, 10 + c], [2, 10 + c]], zones: zones.map((z) => ({ zone: z.name, kind: z.kind, polygon: [[2, 9 + c], [6, 9 + c], [6, 10 + c], [2, 10 + c]], areaM2: 4 })) },
     queues: c === 0 ? [{ zone: 3, name: "queue", checkout: "kiosk", rules: { minInLineSeconds: 3, minServedSeconds: 5, handoverSeconds: 5 } }] : [],
     motion: { frames: 1000, offset: c * grid.cols * grid.rows, length: grid.cols * grid.rows },
     background: null,
