@@ -1,6 +1,7 @@
 // The overlapped pipeline changes where work runs, never what it gives: the detector threads find
 // the in-process detector's boxes bit for bit, the motion step split for read-ahead gives add()'s
-// grid, and a frame the detector saw before the plate existed still goes through the gate.
+// grid, a frame the detector saw before the plate existed still goes through the gate, and the
+// plate's samples taken in one decoding pass are the frames seeking gave.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -15,7 +16,9 @@ import { MotionGate } from "../loaders/pipeline/motion-gate.ts";
 import type { FrameContext, Stage } from "../loaders/pipeline/stage.ts";
 import { MotionAccumulator } from "../loaders/scene/motion.ts";
 import type { Detections } from "../loaders/types.ts";
-import { FrameStream } from "../loaders/video/frames.ts";
+import { FrameStream, framesAtTimes } from "../loaders/video/frames.ts";
+import { probeVideo } from "../loaders/video/probe.ts";
+import { sampleFrames, sampleTimes } from "../loaders/video/sample-frames.ts";
 
 const CLIP = join(import.meta.dirname, "..", "data/clips/tud-stadtmitte.mp4");
 const [W, H] = [384, 288];
@@ -99,4 +102,19 @@ test("a frame detected before the plate existed still meets the gate: a still on
   assert.equal(gate.skipped, 1);
   assert.deepEqual([seen[0].t, seen[1].t], [0, 60 / 25], "no stream time: frame / fps");
   assert.equal(motion.frames, 2);
+});
+
+test("the plate's 25 samples taken in one decoding pass are, byte for byte, the frames a seek to each time gives (both bundled clips)", async () => {
+  for (const clip of ["tud-stadtmitte.mp4", "tud-campus.mp4"]) {
+    const v = await probeVideo(join(import.meta.dirname, "..", "data/clips", clip));
+    const seeks = await sampleFrames(v.path, v.duration, { count: 25, width: 320, height: 240 });
+    const once = await framesAtTimes(v.path, sampleTimes(v.duration, 25), 320, 240);
+    assert.equal(seeks.frames.length, 25);
+    assert.ok(once, `${clip}: one frame per time`);
+    assert.ok(once.every((f, i) => Buffer.compare(f, seeks.frames[i]) === 0), `${clip}: the same frames`);
+    assert.ok(Buffer.compare(once[0], once[24]) !== 0, "spread over the clip");
+  }
+  // two times between the same two frames: no frame per time, so the caller seeks instead
+  const v = await probeVideo(CLIP);
+  assert.equal(await framesAtTimes(v.path, [1.001, 1.002], 64, 48), undefined);
 });

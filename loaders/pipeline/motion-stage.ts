@@ -12,11 +12,19 @@ import { MotionAccumulator, resampleGray, toGray } from "../scene/motion.ts";
 import { ParquetWriter, type Schema } from "../store/parquet-writer.ts";
 import { writeRgbPng } from "../store/png.ts";
 import type { VideoInfo } from "../video/probe.ts";
-import { sampleFrames } from "../video/sample-frames.ts";
+import { framesAtTimes } from "../video/frames.ts";
+import { sampleFrames, sampleTimes } from "../video/sample-frames.ts";
 import type { FrameContext, Stage } from "./stage.ts";
 
 /** The motion grid is the model input downsampled by this (192x144 for 4:3): 4x cheaper, plenty for a heatmap. */
 export const MOTION_GRID_FACTOR = 2;
+
+/**
+ * Up to this many frames per plate sample, one decoding pass over the video is cheaper than a seek
+ * per sample: a seek decodes from the keyframe before its time (keyframes 2-10 s apart in CCTV
+ * recordings: 20-250 frames) in a process of its own. Longer videos (an hour's segment) seek.
+ */
+export const ONE_PASS_FRAMES_PER_SAMPLE = 60;
 
 export const MOTION_SCHEMA: Schema = [["x", "INTEGER"], ["y", "INTEGER"], ["value", "DOUBLE"]];
 
@@ -37,10 +45,13 @@ export class MotionStage implements Stage {
     this.motion = new MotionAccumulator(inputSize[0], inputSize[1], plateGray, { factor: MOTION_GRID_FACTOR, region });
   }
 
-  /** Samples are spread over the video deterministically, so a resumed run rebuilds the same plate. */
+  /** Samples are spread over the video deterministically (sample-frames.ts), so a resumed run rebuilds the same plate. */
   static async create(conn: DuckDBConnection, out: string, video: VideoInfo, inputSize: [number, number], samples = 25, roi?: RoiMask): Promise<MotionStage> {
     const [pw, ph] = plateSize(video.width, video.height);
-    const sampled = await sampleFrames(video.path, video.duration, { count: Math.min(samples, video.frameCount), width: pw, height: ph });
+    const count = Math.min(samples, video.frameCount);
+    const short = video.frameCount <= ONE_PASS_FRAMES_PER_SAMPLE * count;
+    const once = short ? await framesAtTimes(video.path, sampleTimes(video.duration, count), pw, ph) : undefined;
+    const sampled = once ? { frames: once } : await sampleFrames(video.path, video.duration, { count, width: pw, height: ph });
     if (sampled.frames.length === 0) throw new UserError(`${video.path}: no frame could be decoded; check the file plays, or re-encode it with ffmpeg`);
     const plate = temporalMedian(sampled.frames);
     const [gw, gh] = [Math.floor(inputSize[0] / MOTION_GRID_FACTOR), Math.floor(inputSize[1] / MOTION_GRID_FACTOR)];
