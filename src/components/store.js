@@ -4,8 +4,11 @@
 // (or from the video's start when the footage has no wall clock).
 import {unpackColumns} from "./binary.js";
 
-/** @returns the header's fields, `tables` (columns grouped by kind) and helpers for pictures. */
-export function readStore(buffer) {
+/**
+ * @param buffer data/store.bin; pictures data/pictures.json ({backgrounds: [data: URL per camera], plan})
+ * @returns the header's fields, `tables` (columns grouped by kind) and helpers for pictures
+ */
+export function readStore(buffer, pictures = {backgrounds: [], plan: null}) {
   const {header, columns: c} = unpackColumns(buffer);
   const tables = {
     visitors: {cam: c.v_cam, start: c.v_start, end: c.v_end, speed: c.v_speed},
@@ -19,22 +22,14 @@ export function readStore(buffer) {
     queues: {cam: c.q_cam, who: c.q_who, zone: c.q_zone, join: c.q_join, served: c.q_served, done: c.q_done, wait: c.q_wait, service: c.q_service, status: c.q_status},
     sales: {t: c.s_t, cams: c.s_cams, transactions: c.s_transactions, amount: c.s_amount}
   };
-  const images = c.images;
-  const urls = new Map();
-  /** A blob: URL for an image stored in the bundle ({offset, length}), made once. */
-  const imageUrl = (at) => {
-    if (!at) return null;
-    if (!urls.has(at.offset)) urls.set(at.offset, URL.createObjectURL(new Blob([images.subarray(at.offset, at.offset + at.length)], {type: "image/png"})));
-    return urls.get(at.offset);
-  };
   const bases = (f) => header.cameras.reduce((acc, cam) => (acc.push(acc.at(-1) + f(cam)), acc), [0]);
   const zoneBase = bases((cam) => cam.config.zones.length);
   const lineBase = bases((cam) => cam.config.lines.length);
   const store = {
     ...header,
     tables,
-    background: (cam) => imageUrl(header.cameras[cam]?.background),
-    planUrl: () => imageUrl(header.floor?.plan),
+    background: (cam) => pictures.backgrounds[cam] ?? null,
+    planUrl: () => pictures.plan ?? null,
     motion: (cam) => {
       const m = header.cameras[cam].motion;
       return c.m_value.subarray(m.offset, m.offset + m.length);

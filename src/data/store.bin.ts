@@ -1,6 +1,6 @@
 // data/store.bin: everything the pages show, for every camera of the chosen store and dates, in
 // one columnar file (src/components/binary.js reads it, src/components/store.js shapes it): per
-// camera its config, picture and engine headline; customers, line crossings and zone visits;
+// camera its config and engine headline (its picture: data/pictures.json); customers, line crossings and zone visits;
 // footage and people in view per frame or bin; dwell per picture cell and per floor cell; sampled
 // foot paths (also in floor metres); queue episodes and queue length; motion; sales. Times are on
 // the store's clock (src/data/_lib/store.ts). The pages only filter and sum by camera and window,
@@ -34,14 +34,13 @@ try {
 
   // ---- the floor plan (the first camera's floor block names it) ----
   const floored = cams.find((c) => c.config.floor);
-  let plan: { bytes: Uint8Array; width: number; height: number; metresPerPixel: number; file: string } | null = null;
+  let plan: { width: number; height: number; metresPerPixel: number; file: string } | null = null;
   if (floored) {
     const f = floored.config.floor!;
     const file = findPlan(f.plan, floored, source.roots);
     if (file) {
-      const bytes = readBytes(file);
-      const [width, height] = pngSize(bytes);
-      plan = { bytes, width, height, metresPerPixel: f.metresPerPixel, file: relative(file) };
+      const [width, height] = pngSize(readBytes(file));
+      plan = { width, height, metresPerPixel: f.metresPerPixel, file: relative(file) };
     } else notes.push(`floor plan ${f.plan} not found beside ${floored.configPath ?? "camera.json"} or in the dataset's store folder: the Floor page draws the floor without it`);
     for (const c of cams) if (c.config.floor && c.config.floor.plan !== f.plan) notes.push(`camera ${c.camera} maps onto another plan (${c.config.floor.plan}) than ${floored.camera} (${f.plan}): shown on ${f.plan}`);
   }
@@ -66,18 +65,10 @@ try {
 
   // ---- per camera ----
   const visitors: { cam: number; uid: string; t0: number; t1: number; speed: number }[] = [];
-  const images: Uint8Array[] = [];
-  let imageBytes = 0;
-  const addImage = (bytes: Uint8Array) => {
-    images.push(bytes);
-    const at = { offset: imageBytes, length: bytes.length };
-    imageBytes += bytes.length;
-    return at;
-  };
   const motionValues: Float32Array[] = [];
   const perCam: CameraPart[] = [];
   for (const [k, c] of cams.entries()) {
-    const part = await cameraPart(c, k, { coverageStep, dwellStep, floorGrid, motionOffset: motionValues.reduce((t, m) => t + m.length, 0), addImage });
+    const part = await cameraPart(c, k, { coverageStep, dwellStep, floorGrid, motionOffset: motionValues.reduce((t, m) => t + m.length, 0) });
     part.visitors.uid.forEach((uid, i) => visitors.push({ cam: k, uid, t0: part.visitors.t0[i], t1: part.visitors.t1[i], speed: part.visitors.speed[i] ?? NaN }));
     motionValues.push(part.motion);
     perCam.push(part);
@@ -142,10 +133,6 @@ try {
   if (every > 1 || step > 1) notes.push(`paths: ${every > 1 ? `every ${every}th of ${tracks.length} tracks` : `all ${tracks.length} tracks`}${step > 1 ? `, thinned to every ${step}th point` : ""}`);
 
   const sales = await salesRows(cams, clock, source.roots.length === 1 && !process.env.SMW_DATA);
-  const planAt = plan ? addImage(plan.bytes) : null;
-  const imageColumn = new Uint8Array(imageBytes);
-  let at = 0;
-  for (const b of images) (imageColumn.set(b, at), (at += b.length));
 
   const dates = [...new Set(cams.flatMap((c) => c.dates))].sort();
   const extent = cover.length ? [Math.min(...cover.map((r) => r.t)), Math.max(...take(cover, (p, i) => p.t[i] + (coverageStep || p.seconds[i])))] : [0, 1];
@@ -170,7 +157,6 @@ try {
     q_wait: F64.from(take(episodes, (p, i) => p.wait[i])), q_service: F64.from(take(episodes, (p, i) => p.service[i])), q_status: Uint8Array.from(take(episodes, (p, i) => p.status[i])),
     m_value: Float32Array.from(motionValues.flatMap((m) => Array.from(m))),
     s_t: F64.from(sales.t), s_cams: Uint32Array.from(sales.cameras), s_transactions: F64.from(sales.transactions), s_amount: F64.from(sales.amount),
-    images: imageColumn,
   };
   await emit(packColumns({
     version: 1,
@@ -186,7 +172,7 @@ try {
     dwellStep,
     cameras: perCam.map((p) => p.meta),
     dwellRanges,
-    floor: floorGrid ? { grid: floorGrid, plan: plan ? { ...planAt!, width: plan.width, height: plan.height, metresPerPixel: plan.metresPerPixel, file: plan.file } : null } : null,
+    floor: floorGrid ? { grid: floorGrid, plan } : null,
     sales: sales.meta,
     notes,
   }, cols));
@@ -198,14 +184,14 @@ type CameraPart = Awaited<ReturnType<typeof cameraPart>>;
 
 /** One camera's meta (for the header) and tables. */
 async function cameraPart(c: DatasetCamera, k: number, o: {
-  coverageStep: number; dwellStep: number; floorGrid: FloorGrid | null; motionOffset: number; addImage: (b: Uint8Array) => { offset: number; length: number };
+  coverageStep: number; dwellStep: number; floorGrid: FloorGrid | null; motionOffset: number;
 }) {
   const runs = c.dirs.map((d) => readRun(d));
   const { video } = runs[0];
   const grid = gridFor(video.width, video.height);
   const visitors = await visitorRows(c.a);
   const motion = await motionGrid(c.a, grid, runs.map((r) => r.motion), c.dirs);
-  const plate = [...c.dirs].reverse().map((d) => join(d, "background.png")).find((f) => existsSync(f));
+
   const fit = floorHomography(c.config);
   const [{ tracks, points, interpolated }] = await c.a.rows<{ tracks: number; points: number; interpolated: number }>(`
     SELECT count(DISTINCT uid)::INTEGER AS tracks, count(*)::INTEGER AS points, coalesce(avg(interpolated::INTEGER), 0)::DOUBLE AS interpolated FROM tracks`);
@@ -226,7 +212,6 @@ async function cameraPart(c: DatasetCamera, k: number, o: {
     floor: fit ? { rmsMetres: fit.rms, maxMetres: fit.max, points: c.config.floor!.points.length, at: c.config.floor!.points.map((p) => p.floor), zones: floorZones(c.config) } : null,
     queues: queueZones(c.a).map((q) => ({ zone: c.config.zones.findIndex((z) => z.name === q.queue), name: q.queue, checkout: q.checkout, rules: c.config.queue })),
     motion: { frames: motion.frames, offset: o.motionOffset, length: motion.value.length },
-    background: plate ? o.addImage(readBytes(plate)) : null,
     counting: {
       calibrated: !!counting?.calibrated, residuals: counting?.calibrated ? counting.residuals : null, smoothSeconds: counting?.smoothSeconds ?? 0,
       frameSeconds: frameSeconds(runs[0]), drift: DEFAULT_DRIFT, correlationSeconds: DEFAULT_CORRELATION_SECONDS,

@@ -142,7 +142,6 @@ export function syntheticStore({ cameras = 4, days = 30, perHour = 150, cellsPer
     q_wait: F64.from(episodes, (e) => e.wait), q_service: F64.from(episodes, (e) => e.service), q_status: Uint8Array.from(episodes, (e) => e.status),
     m_value: F32.from({ length: cameras * grid.cols * grid.rows }, () => random() * 40),
     s_t: new F64(0), s_cams: new Uint32Array(0), s_transactions: new F64(0), s_amount: new F64(0),
-    images: new Uint8Array(0),
   });
   return { bytes, cameras, days, visitors: v.length, dwellEntries: dt.length, floorEntries: ft.length, pathPoints: pt.length, extent };
 }

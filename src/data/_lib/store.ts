@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
-import { openDataset, type Dataset, type DatasetCamera } from "../../../loaders/analytics/dataset.ts";
+import { chooseRuns, type ChosenCamera, type Dataset, type DatasetCamera } from "../../../loaders/analytics/dataset.ts";
 import { loadCameraConfig, parseCameraConfig } from "../../../loaders/config/camera.ts";
 import { openAnalytics } from "../../../loaders/analytics/views.ts";
 import { readRun, runStart } from "../../../loaders/run/read.ts";
@@ -27,24 +27,39 @@ export interface StoreSource {
   to?: string;
 }
 
-/** The dataset the environment names (see the header), opened one engine per camera. */
-export async function openStore(): Promise<{ ds: Dataset; source: StoreSource }> {
+/** The store the environment names (see the header): its cameras' runs and configs, nothing opened yet. */
+export async function chooseStore(): Promise<{ cameras: ChosenCamera[]; stores: string[]; source: StoreSource }> {
   const from = process.env.SMW_FROM || undefined, to = process.env.SMW_TO || undefined, store = process.env.SMW_STORE || undefined;
   if (process.env.SMW_DATA) {
     const roots = process.env.SMW_DATA.split(",").map((p) => resolve(REPO_ROOT, p.trim()));
-    const ds = await openDataset({ paths: roots, store, from, to });
-    return { ds, source: { label: roots.map(relative).join(", "), roots, store, from, to } };
+    const { cameras, stores } = chooseRuns({ paths: roots, store, from, to });
+    return { cameras, stores, source: { label: roots.map(relative).join(", "), roots, store, from, to } };
   }
   // one run (made on demand for the bundled demo): its config as the single-run pages always found it
   const dir = await ensureRunDir("a");
   const path = cameraConfigPath(dir);
   const config = path ? loadCameraConfig(path) : parseCameraConfig({ camera: basename(dir) });
-  const info = readRun(dir);
-  const a = await openAnalytics({ runs: [{ dir, start: runStart(info, config), segment: basename(dir) }], config });
-  const start = runStart(info, config);
+  const start = runStart(readRun(dir), config);
   const date = start ? new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(start) : null;
-  const camera: DatasetCamera = { store: null, camera: config.camera, dirs: [dir], config, configPath: path ?? null, dates: date ? [date] : [], a };
-  return { ds: { cameras: [camera], stores: [], close: () => a.close() }, source: { label: relative(dir), roots: [dir] } };
+  const camera: ChosenCamera = { store: null, camera: config.camera, dirs: [dir], config, configPath: path ?? null, dates: date ? [date] : [] };
+  return { cameras: [camera], stores: [], source: { label: relative(dir), roots: [dir] } };
+}
+
+/** The store the environment names, opened one analytics engine per camera. */
+export async function openStore(): Promise<{ ds: Dataset; source: StoreSource }> {
+  const { cameras: chosen, stores, source } = await chooseStore();
+  const cameras: DatasetCamera[] = [];
+  try {
+    for (const c of chosen) {
+      const segment = chosen.length === 1 && c.dirs.length === 1 && !process.env.SMW_DATA ? basename(c.dirs[0]) : undefined;
+      const a = await openAnalytics({ runs: c.dirs.map((dir) => ({ dir, start: runStart(readRun(dir), c.config), segment })), config: c.config });
+      cameras.push({ ...c, a });
+    }
+  } catch (e) {
+    for (const c of cameras) c.a.close();
+    throw e;
+  }
+  return { ds: { cameras, stores, close: () => cameras.forEach((c) => c.a.close()) }, source };
 }
 
 export const relative = (path: string) => (path.startsWith(REPO_ROOT + "/") ? path.slice(REPO_ROOT.length + 1) : path);
@@ -111,7 +126,7 @@ export function pngSize(bytes: Uint8Array): [number, number] {
  * The floor plan image a camera's floor block names: beside its camera.json, in the store's
  * folder of the dataset (store=<id>/), at a dataset root, or under the repository's data/.
  */
-export function findPlan(plan: string, c: DatasetCamera, roots: readonly string[]): string | null {
+export function findPlan(plan: string, c: ChosenCamera, roots: readonly string[]): string | null {
   const places = [
     c.configPath ? dirname(c.configPath) : null,
     ...roots.flatMap((r) => [c.store ? join(r, `store=${c.store}`) : null, r]),
