@@ -4,29 +4,15 @@
 // 150 ms). Figures are printed; they come from whatever machine runs the test (a busy one is slower).
 import { quantile } from "d3";
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../scripts/browser/chromium.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { openPage } from "../scripts/browser/page.ts";
-import { serveDist, type DistServer } from "../scripts/browser/serve-dist.ts";
-import { ensureBuilt } from "./browser/build.ts";
+import { useBuiltSite } from "./browser/site.ts";
 import { syntheticStore } from "./browser/synthetic.ts";
 
 const LIMIT = 100;
-const buildError = ensureBuilt();
+const site = useBuiltSite();
 const month = syntheticStore({ cameras: 4, days: 30 });
-let server: DistServer;
-let browser: Browser;
-
-before(async () => {
-  if (buildError) return;
-  server = await serveDist();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 // Runs in the page (a string: tsx would wrap named inner functions in a helper the page lacks).
 // Each action is {window: [t0, t1]} or {cameras: [...]}; waits until every view has drawn for it.
@@ -70,11 +56,11 @@ const PAGES: { path: string; views: string[]; choices?: number[][] }[] = [
 
 for (const { path, views, choices = CHOICES } of PAGES) {
   test(`${path}: a window or camera change redraws every view in under ${LIMIT} ms, a month of 4 cameras`, { timeout: 300_000 }, async (t) => {
-    assert.equal(buildError, undefined);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
+    assert.equal(site.buildError, undefined);
+    const context = await site.browser().newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
     await context.route("**/_file/data/store.*.bin", (route) => route.fulfill({ body: Buffer.from(month.bytes), contentType: "application/octet-stream" }));
     try {
-      const { page, problems } = await openPage(context, server.origin + path, { timeout: 120_000 });
+      const { page, problems } = await openPage(context, site.server().origin + path, { timeout: 120_000 });
       const [e0, e1] = month.extent;
       // windows of an hour (noon), a day, a week and the month, at four places each; then camera choices
       const actions: unknown[] = [];

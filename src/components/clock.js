@@ -48,6 +48,10 @@ export function makeClock(store, domain) {
     /** Inverse of x: a scale value back to store seconds. */
     t: wall ? (d) => (+d - store.epochMs) / 1000 : (v) => v,
     toDate: wall ? toDate : null,
+    /** Plot x options of a chart over time `width` pixels wide: the axis, a tick every ~110 px, the label at the right. */
+    xOptions(width) {
+      return {...this.axis, ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32};
+    },
     /** "Mon 6 May 11:00 – Tue 7 May 18:00 (1.3 days of 7.0 days)" */
     describe(win) {
       const whole = win.full ? "the whole of the chosen dates" : `${formatDuration(win.t1 - win.t0)} of ${formatDuration(duration)}`;

@@ -32,7 +32,7 @@ export function cropValues(values, full, view) {
 /** The plan image cut to the view, as a data: URL (null without a plan). */
 export async function croppedPlan(store, view) {
   const url = store.planUrl();
-  if (!url) return null;
+  if (!url || !store.floor?.plan) return null;
   const img = new Image();
   img.src = url;
   await img.decode();

@@ -4,7 +4,7 @@
 // A gap between them shows what the tracker filled in or filtered out.
 import * as Plot from "@observablehq/plot";
 import {countInterval} from "./count-interval.js";
-import {lowerBound} from "./window.js";
+import {gapGroups, lowerBound} from "./window.js";
 
 const SERIES = ["tracked customers", "people counted"];
 const COLORS = ["#2563eb", "#d97706"];
@@ -68,15 +68,13 @@ export function peopleInView(series, {width, height = 240, clock, win, counting}
   const peak = Math.max(1, ...rows.map((r) => r.peak), ...value, ...(bins ? bins.map((b) => b.hi).filter(Number.isFinite) : []));
   const band = win && !win.full ? [win] : [];
   const binned = step > 0.5;
-  // sampled footage leaves gaps: a step line over them would claim footage that is not there
-  const gap = (i) => i > 0 && rows[i].t - rows[i - 1].t > step * 2.5;
-  const z = rows.map((_, i) => (gap(i) ? 1 : 0)).reduce((acc, g, i) => (acc.push((acc[i - 1] ?? 0) + g), acc), []);
+  const z = gapGroups(rows.map((r) => r.t), step);
   return Plot.plot({
     width,
     height,
     marginLeft: 44,
     marginBottom: 36,
-    x: {...clock.axis, ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32},
+    x: clock.xOptions(width),
     y: {domain: [0, Math.ceil(peak * 1.1)], label: binned ? "↑ people (mean per bin)" : "↑ people", grid: true, nice: true},
     color: {domain: SERIES, range: COLORS, legend: true},
     marks: [

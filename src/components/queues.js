@@ -4,10 +4,11 @@
 // queue length over time. test/pages-store.test.ts holds the two equal.
 import * as Plot from "@observablehq/plot";
 import {quantileSorted, randomLcg} from "d3";
-import {forEachIn, lowerBound} from "./window.js";
+import {forEachIn, gapGroups, lowerBound} from "./window.js";
 import {quantileOf} from "./stats.js";
 
 export const MIN_EPISODES = 20;
+const CHART = {height: 200, marginLeft: 44, marginBottom: 36};
 const BLOCK_SECONDS = 900;
 const RESAMPLES = 500;
 const STATUS = ["served", "abandoned", "censored"];
@@ -118,14 +119,11 @@ export function lengthSeries(store, scope, {cam, zone}, bins = 300) {
 export function lengthChart(series, {width, clock, win}) {
   width = Math.max(240, width || 0);
   const {rows, step} = series;
-  const gap = (i) => i > 0 && rows[i].t - rows[i - 1].t > step * 2.5;
-  const z = rows.map((_, i) => (gap(i) ? 1 : 0)).reduce((acc, g, i) => (acc.push((acc[i - 1] ?? 0) + g), acc), []);
+  const z = gapGroups(rows.map((r) => r.t), step);
   return Plot.plot({
+    ...CHART,
     width,
-    height: 200,
-    marginLeft: 40,
-    marginBottom: 36,
-    x: {...clock.axis, ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32},
+    x: clock.xOptions(width),
     y: {label: "↑ people in the queue zone", grid: true, nice: true},
     marks: [
       Plot.rectX(win && !win.full ? [win] : [], {x1: (d) => clock.x(d.t0), x2: (d) => clock.x(d.t1), fill: "currentColor", fillOpacity: 0.07}),
@@ -145,11 +143,9 @@ export function waitChart(episodes, {width, clock}) {
   // a month of a busy till is thousands of dots: an even sample of them
   const served = all.length > 2000 ? all.filter((_, i) => i % Math.ceil(all.length / 2000) === 0) : all;
   return Plot.plot({
+    ...CHART,
     width,
-    height: 200,
-    marginLeft: 44,
-    marginBottom: 36,
-    x: {...clock.axis, ticks: Math.max(2, Math.floor(width / 110)), labelAnchor: "right", labelOffset: 32},
+    x: clock.xOptions(width),
     y: {label: `↑ wait (s): joining the line to reaching the till${served.length < all.length ? ` (${served.length} of ${all.length} shown)` : ""}`, grid: true, nice: true},
     marks: [
       Plot.dot(served, {x: (d) => clock.x(d.t), y: "wait", r: 3, fill: "#0f766e", fillOpacity: 0.6, tip: true, title: (d) => `${clock.format(d.t)}\nwaited ${d.wait.toFixed(1)} s${Number.isFinite(d.service) ? `, served in ${d.service.toFixed(1)} s` : ""}`}),

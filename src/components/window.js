@@ -95,3 +95,13 @@ export function describeFilter(filter, weekdayNames = ["Monday", "Tuesday", "Wed
   if (filter.hours) parts.push(filter.hours.map((h) => `${String(h).padStart(2, "0")}:00–${String(h + 1).padStart(2, "0")}:00`).join(", "));
   return parts.join(", ");
 }
+
+/**
+ * A series id per run of rows with no gap wider than 2.5 steps (Plot's z channel): sampled
+ * footage has hours nobody filmed, and a line drawn across them claims footage that is not there.
+ */
+export function gapGroups(ts, step) {
+  const z = new Array(ts.length);
+  for (let i = 0, g = 0; i < ts.length; i++) z[i] = i > 0 && ts[i] - ts[i - 1] > step * 2.5 ? ++g : g;
+  return z;
+}
