@@ -5,8 +5,7 @@
 // foot paths (also in floor metres); queue episodes and queue length; motion; sales. Times are on
 // the store's clock (src/data/_lib/store.ts). The pages only filter and sum by camera and window,
 // in the browser, so a change redraws without a server.
-import { existsSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { headline } from "../../loaders/analytics/report.ts";
 import { floorZones } from "../../loaders/analytics/floor.ts";
 import { queueZones } from "../../loaders/analytics/queues.ts";
