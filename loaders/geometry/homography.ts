@@ -57,7 +57,7 @@ function invertSimilarity(t: Mat3): Mat3 {
 export function symmetricEigen(m: number[][]): { values: number[]; vectors: number[][] } {
   const n = m.length;
   const a = m.map((row) => row.slice());
-  const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p][q] ** 2;
