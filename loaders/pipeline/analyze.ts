@@ -172,7 +172,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
     // the one whole-table sort (tracks) spills to disk past this instead of growing with the video
     await conn.run(`SET memory_limit = '512MB'; SET temp_directory = ${sqlString(join(partsDir, "spill"))}`);
 
-    // The plate is seconds of seeking: frames are read and detected meanwhile (lookahead.ts)
+    // the plate takes seconds (a decoding pass, or a seek per sample): frames are read and detected meanwhile (lookahead.ts)
     const tb = performance.now();
     const building = MotionStage.create(conn, out, video, p.inputSize, opts.backgroundSamples, calibration?.roi).finally(() => (timings.background = (performance.now() - tb) / 1000));
     building.catch(() => {});

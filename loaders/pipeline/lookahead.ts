@@ -1,8 +1,8 @@
 // Frames read ahead of the stages that take frames in order. While the stages count, track and
 // write frame N, this reads frame N+1 from ffmpeg, computes its luma on the motion grid, compares it
 // with the plate (the motion gate's test) and hands it to the detector thread, so the detector never
-// waits for the rest of the pipeline. Before the plate exists (it is built from 25 frames sampled
-// across the video, seconds of seeking) frames are read and detected all the same, held by their
+// waits for the rest of the pipeline. Before the plate exists (the median of 25 frames sampled
+// across the video: seconds of decoding) frames are read and detected all the same, held by their
 // grid luma; the stages compare them with the plate when they take them, and a frame the gate would
 // have kept from the detector drops what the detector found. Nothing here touches a table or the
 // motion grid, so what a checkpoint records is decided by the frames taken, never by the read-ahead.
