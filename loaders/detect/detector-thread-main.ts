@@ -15,7 +15,15 @@ try {
   port.postMessage({ type: "ready", classNames: detector.classNames, iouThreshold: detector.iouThreshold, sessionChoice: detector.sessionChoice } satisfies ThreadReply);
   // one frame at a time: the detector fills one input tensor, so two frames must never interleave
   let queue = Promise.resolve();
-  port.on("message", (req: DetectRequest) => {
+  port.on("message", (req: DetectRequest | { type: "close" }) => {
+    if ("type" in req) {
+      // after the frames already sent: onnxruntime must not be torn down in the middle of a run (it aborts the process)
+      queue = queue.then(async () => {
+        await detector.release();
+        port.close();
+      });
+      return;
+    }
     queue = queue.then(async () => {
       const t0 = performance.now();
       try {

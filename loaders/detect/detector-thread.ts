@@ -53,6 +53,7 @@ export class DetectorThread implements FrameDetector {
   private readonly waiting = new Map<number, Waiting>();
   private readonly free: ArrayBuffer[] = [];
   private failure?: Error;
+  private gone = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -62,7 +63,10 @@ export class DetectorThread implements FrameDetector {
   ) {
     worker.on("message", (m: ThreadReply) => this.settle(m));
     worker.on("error", (e) => this.fail(e));
-    worker.on("exit", (code) => this.fail(new Error(`the detector thread exited (code ${code})`)));
+    worker.on("exit", (code) => {
+      this.gone = true;
+      this.fail(new Error(`the detector thread exited (code ${code})`));
+    });
   }
 
   /** Starts the worker and waits until its model is loaded; a model that cannot load throws the detector's own UserError. */
@@ -102,10 +106,18 @@ export class DetectorThread implements FrameDetector {
     return answer;
   }
 
+  /**
+   * Ends the thread once it has answered the frames already sent. Never terminate() a thread in the
+   * middle of session.run: onnxruntime throws through the torn-down addon and aborts the process.
+   */
   async close(): Promise<void> {
-    this.worker.removeAllListeners("exit");
+    if (this.gone) return;
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.postMessage({ type: "close" });
     this.fail(new Error("the detector thread was closed"));
-    await this.worker.terminate();
+    const late = setTimeout(() => void this.worker.terminate(), 10_000);
+    await exited;
+    clearTimeout(late);
   }
 
   private settle(m: ThreadReply): void {

@@ -75,6 +75,11 @@ export class Detector {
     return new Detector(manifest, session, choice, opts);
   }
 
+  /** Frees the onnxruntime session; the detector cannot be used after. */
+  release(): Promise<void> {
+    return this.session.release();
+  }
+
   /** `pixels`: the frame at the model input size, interleaved 3 channels in `order`. */
   async detect(pixels: Uint8Array, order: "BGR" | "RGB", sourceWidth: number, sourceHeight: number): Promise<Detections> {
     const { manifest, inputWidth: w, inputHeight: h } = this;

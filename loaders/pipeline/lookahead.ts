@@ -143,6 +143,7 @@ export class Lookahead implements AsyncIterable<AheadFrame> {
           // the plate exists: read-ahead only needs to keep the detector fed
           this.grays.limit = Math.min(this.grays.limit, o.ahead + 1);
           f.blurred = await this.blurs.take();
+          if (this.stopped) break;
         }
         const wanted = clock.run("motion", () => {
           toGrayBlocks(raw.data, o.frameSize[0], "BGR", o.factor, gray, this.gridWidth);
