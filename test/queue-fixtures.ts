@@ -28,6 +28,19 @@ export function cut(clip: string, from: number, seconds: number, out: string): s
 }
 
 /**
+ * One long segment (the front clip played `times` over): long enough that a worker stopped when
+ * its first checkpoint appears is still mid-job, however fast the machine.
+ */
+export function longSegment(dir: string, times = 4): string {
+  const folder = join(dir, "front");
+  mkdirSync(folder, { recursive: true });
+  const out = join(folder, "front_20240508_100000.mp4");
+  videoToolSync(["-y", "-v", "error", "-stream_loop", String(times - 1), "-i", join(ROOT, "data/clips", "tud-stadtmitte.mp4"),
+    "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", out]);
+  return out;
+}
+
+/**
  * A store's footage: per camera a folder of segments named like a recorder's
  * (<camera>_<YYYYmmdd_HHMMSS>.mp4), `perCameraDay` segments on each of two dates, each a different
  * few-second cut of its camera's clip (front: TUD-Stadtmitte, side: TUD-Campus).
