@@ -35,17 +35,36 @@ async function unordered(file: string, a: string, b: string): Promise<number> {
   return n;
 }
 
+/** The uninterrupted run both interrupted ones are held to. */
+let wholeRun: string | undefined;
+function whole(): string {
+  if (!wholeRun) {
+    wholeRun = tempDir();
+    assert.equal(smw(["analyze", CLIP, "--out", wholeRun, "--chunk-frames", "30", "--quiet"]).code, 0);
+  }
+  return wholeRun;
+}
+
+async function sameTables(a: string, b: string): Promise<void> {
+  for (const f of ["detections.parquet", "tracks.parquet", "motion.parquet", "counts.parquet"]) {
+    assert.equal(await differingRows(a, b, f), 0, `${f} differs from the uninterrupted run`);
+  }
+}
+
+async function checkpointAfter(dir: string, frame: number): Promise<void> {
+  const checkpoint = join(dir, ".parts", "checkpoint.json");
+  for (let i = 0; i < 600; i++) {
+    if (existsSync(checkpoint) && JSON.parse(readFileSync(checkpoint, "utf8")).lastFrame >= frame) return;
+    await sleep(50);
+  }
+}
+
 test("a run killed mid-way and resumed gives the same tables as an uninterrupted run", async () => {
-  const whole = tempDir();
-  assert.equal(smw(["analyze", CLIP, "--out", whole, "--chunk-frames", "30", "--quiet"]).code, 0);
 
   const killed = tempDir();
   const child = spawn(process.execPath, [SMW, "analyze", CLIP, "--out", killed, "--chunk-frames", "30", "--quiet"], { stdio: "ignore" });
   const checkpoint = join(killed, ".parts", "checkpoint.json");
-  for (let i = 0; i < 600; i++) {
-    if (existsSync(checkpoint) && JSON.parse(readFileSync(checkpoint, "utf8")).lastFrame >= 59) break;
-    await sleep(50);
-  }
+  await checkpointAfter(killed, 59);
   child.kill("SIGKILL");
   await new Promise((r) => child.once("exit", r));
   const cp = JSON.parse(readFileSync(checkpoint, "utf8"));
@@ -57,12 +76,36 @@ test("a run killed mid-way and resumed gives the same tables as an uninterrupted
   const run = JSON.parse(readFileSync(join(killed, "run.json"), "utf8"));
   assert.equal(run.options.resumedFromFrame, cp.lastFrame);
   assert.equal(run.framesAnalysed, 179);
-  for (const f of ["detections.parquet", "tracks.parquet", "motion.parquet", "counts.parquet"]) {
-    assert.equal(await differingRows(whole, killed, f), 0, `${f} differs from the uninterrupted run`);
-  }
+  await sameTables(whole(), killed);
   // six chunks of parts, tracks handed back person by person: the files still come out in order
   assert.equal(await unordered(join(killed, "detections.parquet"), "frame", "score DESC"), 0);
   assert.equal(await unordered(join(killed, "tracks.parquet"), "frame", "track_id"), 0);
+});
+
+test("Ctrl-C stops at the next frame and keeps every frame analysed; --resume continues to the uninterrupted run's tables", async () => {
+  const stopped = tempDir();
+  const child = spawn(process.execPath, [SMW, "analyze", CLIP, "--out", stopped, "--chunk-frames", "30", "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  await checkpointAfter(stopped, 29);
+  child.kill("SIGINT");
+  const code = await new Promise((r) => child.once("exit", r));
+  assert.equal(code, 130, stderr);
+  const said = stderr.match(/smw: .*tud-stadtmitte\.mp4: stopped after (\d+) frames, all kept in .*; run the same command with --resume to continue\n$/);
+  assert.ok(said, stderr);
+  const cp = JSON.parse(readFileSync(join(stopped, ".parts", "checkpoint.json"), "utf8"));
+  assert.equal(cp.framesAnalysed, Number(said[1]), "the checkpoint holds every frame the message counts, not only whole chunks");
+  assert.ok(cp.lastFrame >= 29 && cp.lastFrame < 178, `stopped after frame ${cp.lastFrame}`);
+  assert.ok(!existsSync(join(stopped, "run.json")), "the stopped run did not finish");
+
+  const resumed = smw(["analyze", CLIP, "--out", stopped, "--chunk-frames", "30", "--resume", "--quiet"]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(JSON.parse(readFileSync(join(stopped, "run.json"), "utf8")).options.resumedFromFrame, cp.lastFrame);
+  await sameTables(whole(), stopped);
+  // resuming a finished run redoes nothing
+  const again = smw(["analyze", CLIP, "--out", stopped, "--resume"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /already analysed/);
 });
 
 test("a second run on the same output folder refuses while the first is writing", async () => {

@@ -1,6 +1,8 @@
 // `smw analyze`: one video, or a day of one camera's segments, each through the one segment recipe.
 import { Command, Option } from "commander";
-import { UserError } from "../errors.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { AnalysisAborted, UserError } from "../errors.ts";
 import { annotateVideo } from "../ops/annotate.ts";
 import { analyzeSegment, loadCamera } from "../pipeline/segment.ts";
 import { expandVideoInputs, planSegments, segmentStarts } from "../pipeline/segments.ts";
@@ -52,36 +54,69 @@ Examples:
       for (const v of videos) infos.push(await probeVideo(v));
       const plans = planSegments(videos, o.out, segmentStarts(videos, infos.map((i) => i.duration), config), config);
       let partial: string | undefined;
-      for (const plan of plans) {
-        const progress = progressReporter(`analyze ${plan.video}`, { quiet: o.quiet || o.json });
-        let done;
-        try {
-          done = await analyzeSegment({
-            video: plan.video, out: plan.out, config: camera, segment: { name: plan.segment, start: plan.start },
-            mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, snapshots: o.snapshots, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
-            repair: o.repair, motionGate: o.motionGate ? undefined : false, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
-            onProgress: (p) => progress.update(p),
-            onWarning: (m) => process.stderr.write(`smw: ${m}\n`),
-          });
-        } finally {
-          progress.stop();
+      const stopping = stopOnSignal();
+      try {
+        for (const plan of plans) {
+          // a day interrupted part-way: its finished segments stand, the interrupted one continues
+          if (o.resume && existsSync(join(plan.out, "run.json")) && !existsSync(join(plan.out, ".parts", "checkpoint.json"))) {
+            if (!o.quiet && !o.json) console.log(`${plan.video}: already analysed in ${plan.out}`);
+            continue;
+          }
+          const progress = progressReporter(`analyze ${plan.video}`, { quiet: o.quiet || o.json });
+          let done;
+          try {
+            done = await analyzeSegment({
+              video: plan.video, out: plan.out, config: camera, segment: { name: plan.segment, start: plan.start },
+              mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, snapshots: o.snapshots, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
+              repair: o.repair, motionGate: o.motionGate ? undefined : false, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
+              onProgress: (p) => progress.update(p),
+              onWarning: (m) => process.stderr.write(`smw: ${m}\n`), signal: stopping.signal,
+            });
+          } catch (e) {
+            if (e instanceof AnalysisAborted) {
+              throw new UserError(`${plan.video}: stopped after ${e.framesAnalysed} frames, all kept in ${plan.out}; run the same command with --resume to continue`, 130);
+            }
+            throw e;
+          } finally {
+            progress.stop();
+          }
+          const { summary, analytics } = done;
+          if (o.annotate) {
+            const r = await annotateVideo({ video: plan.video, runDir: plan.out, out: o.annotate, blurPeople: o.blurPeople, lines: config?.lines, zones: config?.zones });
+            if (!o.quiet && !o.json) console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
+          }
+          if (o.json) console.log(JSON.stringify(summary));
+          else if (!o.quiet) console.log(doneLine(summary, analytics, plan.out));
+          if (summary.partial) {
+            const msg = `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames that decoded, re-copy the file from the recorder to analyse the rest`;
+            // one video: the error below is the one line; several: say which segments were damaged as they go
+            if (plans.length > 1) process.stderr.write(`smw: warning: ${msg}\n`);
+            partial ??= msg;
+          }
         }
-        const { summary, analytics } = done;
-        if (o.annotate) {
-          const r = await annotateVideo({ video: plan.video, runDir: plan.out, out: o.annotate, blurPeople: o.blurPeople, lines: config?.lines, zones: config?.zones });
-          if (!o.quiet && !o.json) console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
-        }
-        if (o.json) console.log(JSON.stringify(summary));
-        else if (!o.quiet) console.log(doneLine(summary, analytics, plan.out));
-        if (summary.partial) {
-          const msg = `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames that decoded, re-copy the file from the recorder to analyse the rest`;
-          // one video: the error below is the one line; several: say which segments were damaged as they go
-          if (plans.length > 1) process.stderr.write(`smw: warning: ${msg}\n`);
-          partial ??= msg;
-        }
+      } finally {
+        stopping.dispose();
       }
       if (partial) throw new UserError(partial, 3);
     });
+}
+
+/**
+ * Ctrl-C (or SIGTERM) stops at the next frame and commits what was analysed, so `--resume` loses
+ * nothing; a second Ctrl-C quits at once (losing at most the frames since the last chunk).
+ */
+function stopOnSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: string) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\nsmw: ${name}: stopping after this frame and keeping what was analysed (again to quit at once)\n`);
+    controller.abort(name);
+  };
+  const int = () => onSignal("Ctrl-C");
+  const term = () => onSignal("SIGTERM");
+  process.on("SIGINT", int);
+  process.on("SIGTERM", term);
+  return { signal: controller.signal, dispose: () => (process.off("SIGINT", int), process.off("SIGTERM", term)) };
 }
 
 function doneLine(s: RunSummary, analytics: { events: number; zoneVisits: number; snapshots: number } | null, out: string): string {
