@@ -1,6 +1,6 @@
 // The Count audit page in a real browser: the analyst rejects boxes and adds missed people by
 // clicking, downloads the labels, and the saved file holds exactly the corrected counts in the
-// frame,count form `smw calibrate` reads. Builds dist/ first when it is stale (test/browser/build.ts).
+// frame,count form `smw calibrate` reads. Builds dist/ first when it is stale (scripts/browser/build.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";

@@ -5,7 +5,7 @@
 // - the Compare page shows both maps, their difference and the zone table;
 // - the bundled clip maps onto the demo store's floor plan (Floor page), and a run without a
 //   queue zone says so on the Queues page.
-// Builds dist/ first when it is missing or stale (see test/browser/build.ts). The store's pages on
+// Builds dist/ first when it is missing or stale (see scripts/browser/build.ts). The store's pages on
 // a rendered week of two cameras: test/browser-store.test.ts; their speed at a month of four
 // cameras: test/browser-store-speed.test.ts.
 import assert from "node:assert/strict";

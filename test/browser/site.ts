@@ -4,7 +4,7 @@ import { after, before } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../../scripts/browser/chromium.ts";
 import { serveDist, type DistServer } from "../../scripts/browser/serve-dist.ts";
-import { ensureBuilt } from "./build.ts";
+import { ensureBuilt } from "../../scripts/browser/build.ts";
 
 export interface BuiltSite {
   /** Why dist/ could not be built; undefined when it is ready. */

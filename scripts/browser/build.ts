@@ -1,9 +1,9 @@
-// The browser tests need dist/. Builds it (as `npm run build` does: loader cache cleared first)
-// when it is missing or older than any source of the site, so a stale build is never tested.
+// The browser tests and `npm run bench:store` need dist/. Builds it (as `npm run build` does: loader cache cleared
+// first) when it is missing or older than any source of the site, so a stale build is never measured.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DIST, REPO_ROOT } from "../../scripts/browser/serve-dist.ts";
+import { DIST, REPO_ROOT } from "./serve-dist.ts";
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
