@@ -122,7 +122,7 @@ test("ignores classes not asked for", () => {
   assert.deepEqual([...out.trackIds], [1]);
 });
 
-test("20 people over 1000 frames: ids stay stable and update stays under budget", () => {
+test("20 people over 1000 frames: ids stay stable", (t) => {
   let seed = 11;
   const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
   const people = Array.from({ length: 20 }, (_, k) => ({
@@ -154,7 +154,8 @@ test("20 people over 1000 frames: ids stay stable and update stays under budget"
     }
   }
   for (const [who, s] of idOf) assert.equal(s.size, 1, `person ${who} got ids ${[...s]}`);
-  assert.ok(ms / 1000 < 2, `${(ms / 1000).toFixed(3)} ms/frame`);
+  // what an update costs is a figure, not a pass mark (README: Performance)
+  t.diagnostic(`${(ms / 1000).toFixed(3)} ms/frame at 20 people`);
 });
 
 test("a box flagged static (it matches the people-free plate) starts no track but may continue one", () => {
