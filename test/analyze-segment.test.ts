@@ -51,3 +51,11 @@ test("a job stopped by its signal leaves a checkpoint; the same job resumed writ
     assert.equal(await differingRows(join(demo, f), join(out, f)), 0, `${f} differs from the uninterrupted run`);
   }
 });
+
+test("a stride or chunk size that is not a whole number of at least 1 is refused before any work, naming the option", async () => {
+  for (const [key, value] of [["stride", Number.NaN], ["stride", 0], ["chunkFrames", Number.POSITIVE_INFINITY]] as const) {
+    const out = join(tempDir(), "bad");
+    await assert.rejects(analyzeSegment({ video: DEMO_VIDEO, out, [key]: value }), (e: Error) => e.name === "UserError" && e.message.startsWith(`${key} must be a whole number`));
+    assert.ok(!existsSync(join(out, ".parts")), "nothing written");
+  }
+});

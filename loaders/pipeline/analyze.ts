@@ -113,6 +113,13 @@ interface Plan {
   motionGate: number | null;
 }
 
+/** A count option (stride, chunk size): library callers pass numbers the CLI never would (NaN, 0.5). */
+function countOption(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 1) throw new UserError(`${name} must be a whole number of at least 1, not ${value}`);
+  return Math.floor(value);
+}
+
 function plan(opts: AnalyzeOptions, video: VideoInfo): Plan {
   const manifest = loadManifest(opts.model ?? DEFAULT_MANIFEST);
   const cal = opts.calibration?.calibration;
@@ -122,7 +129,7 @@ function plan(opts: AnalyzeOptions, video: VideoInfo): Plan {
   const tracker = opts.tracker ?? "bytetrack";
   return {
     manifest, inputSize, tracker,
-    stride: Math.max(1, Math.floor(opts.stride ?? 1)),
+    stride: countOption(opts.stride, 1, "stride"),
     thresholds: runThresholds({
       detect: opts.scoreThreshold ?? cal?.scoreThreshold ?? (tracker === "bytetrack" ? TRACKING_SCORE : DETECTOR_DEFAULTS.scoreThreshold),
       count: cal?.scoreThreshold ?? opts.scoreThreshold ?? DETECTOR_DEFAULTS.scoreThreshold,
@@ -131,7 +138,7 @@ function plan(opts: AnalyzeOptions, video: VideoInfo): Plan {
     classes: opts.classes ?? DETECTOR_DEFAULTS.classes,
     repair: opts.repair ?? true,
     repairGapSeconds: opts.repairGapSeconds ?? REPAIR_GAP_SECONDS,
-    chunkFrames: Math.max(1, Math.floor(opts.chunkFrames ?? CHUNK_FRAMES)),
+    chunkFrames: countOption(opts.chunkFrames, CHUNK_FRAMES, "chunkFrames"),
     motionGate: opts.motionGate === false ? null : (opts.motionGate ?? MOTION_GATE_THRESHOLD),
   };
 }
