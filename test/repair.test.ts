@@ -205,6 +205,18 @@ test("scene edges: a person who walked out of the picture is never continued; on
   assert.deepEqual(findStitches([...b1, ...b2], { frameSize, maxGapFrames: 50 }).map(({ from, to }) => [from, to]), [[3, 4]]);
 });
 
+test("scene edges: a person standing at the picture's edge is not leaving; lost and found again on the spot, they are continued", () => {
+  const frameSize = [640, 480] as const;
+  // C stands with their box 4 px from the right border (inside the 2% edge zone), hidden for 1.2 s
+  const before = range(0, 20).map((f) => row(f, 1, 616, 300));
+  const after = range(51, 70).map((f) => row(f, 2, 614, 300));
+  assert.deepEqual(findStitches([...before, ...after], { frameSize, maxGapFrames: 50 }).map(({ from, to }) => [from, to]), [[1, 2]]);
+  // D walks into the same edge zone towards the border and is gone: a box on that spot later is someone new
+  const leaving = range(0, 20).map((f) => row(f, 3, 516 + 5 * f, 300));
+  const later = range(51, 70).map((f) => row(f, 4, 614, 300));
+  assert.deepEqual(findStitches([...leaving, ...later], { frameSize, maxGapFrames: 50 }), []);
+});
+
 test("entry costs: of two tracklets that could continue a lost person, one entering at the picture's edge is more likely someone new", () => {
   const frameSize = [640, 480] as const;
   // A walks right just below the top edge (box top at y = 10, the edge zone ends at 9.6) and is lost at frame 20

@@ -7,8 +7,8 @@
 // configured entrances and at the start and end of the footage; a tracklet that begins or ends
 // in the middle of the picture is far more likely a person the detector lost for a while. So a
 // mid-picture end and a mid-picture start are linked on weaker motion evidence than an exit at
-// the edge, and a tracklet that walked out of the picture is never continued (a return is a
-// new visit: there is no re-identification).
+// the edge, and a tracklet that walked out of the picture (towards the border it ended at, or
+// into an entrance) is never continued (a return is a new visit: there is no re-identification).
 //
 // Units are seconds and box heights, never frames or pixels, so one set of defaults holds at 25
 // fps and at 2 fps, for a person 60 px tall and one 300 px tall.
@@ -68,6 +68,21 @@ export function atSceneEdge(r: TrackRow, o: ResolvedLinkCost): boolean {
   return r.x1 < mx || r.x2 > w - mx || r.y1 < my || r.y2 > h - my;
 }
 
+/**
+ * True when tracklet `a` ended by leaving: its last foot point stands in an entrance, or its last
+ * box touches a border it was walking towards. Someone standing at the border (a shelf at the
+ * picture's side) and then hidden has not left, and may be continued.
+ */
+export function leftThePicture(a: Tracklet, o: ResolvedLinkCost): boolean {
+  const r = a.tail;
+  if (o.entrances?.some((p) => pointInPolygon((r.x1 + r.x2) / 2, r.y2, p))) return true;
+  if (!o.frameSize) return false;
+  const [w, h] = o.frameSize;
+  const mx = o.edgeMargin * w, my = o.edgeMargin * h;
+  const vmin = (o.minSpeed * a.end.h) / o.fps;
+  return (r.x1 < mx && a.end.vx < -vmin) || (r.x2 > w - mx && a.end.vx > vmin) || (r.y1 < my && a.end.vy < -vmin) || (r.y2 > h - my && a.end.vy > vmin);
+}
+
 /** Cost of beginning a visit with `t`; `segmentStart`: the first frame of the footage. */
 export function entryCost(t: Tracklet, o: ResolvedLinkCost, segmentStart: number, stride: number): number {
   return t.first - segmentStart <= stride || atSceneEdge(t.head, o) ? o.entryCost.edge : o.entryCost.interior;
@@ -80,13 +95,13 @@ export function exitCost(t: Tracklet, o: ResolvedLinkCost, segmentEnd: number, s
 
 /**
  * Cost of linking a -> b (b starts `delta` source frames after a ends), or Infinity when the gates
- * say no: a walked out of the picture, the sizes differ, the two ends do not meet under constant
- * velocity within the tolerance, or both move in clearly different directions.
+ * say no: a walked out of the picture (leftThePicture), the sizes differ, the two ends do not meet
+ * under constant velocity within the tolerance, or both move in clearly different directions.
  */
 export function linkCost(a: Tracklet, b: Tracklet, o: ResolvedLinkCost): number {
   const delta = b.first - a.last;
   const dt = delta / o.fps;
-  if (atSceneEdge(a.tail, o)) return Infinity;
+  if (leftThePicture(a, o)) return Infinity;
   const ha = a.end.h, hb = b.start.h;
   if (!(ha > 0 && hb > 0) || Math.max(ha, hb) / Math.min(ha, hb) > o.maxHeightRatio) return Infinity;
   const h = (ha + hb) / 2;
