@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AnalysisAborted, UserError } from "../errors.ts";
 import { annotateVideo } from "../ops/annotate.ts";
-import { analyzeSegment, loadCamera } from "../pipeline/segment.ts";
-import { expandVideoInputs, planSegments, segmentStarts } from "../pipeline/segments.ts";
+import { analyzeSegment, loadCamera, type CameraSetup } from "../pipeline/segment.ts";
+import { expandVideoInputs, planSegments, segmentStarts, type SegmentPlan } from "../pipeline/segments.ts";
 import type { RunSummary } from "../run/contract.ts";
 import { ensureWritableDir } from "../store/out-dir.ts";
 import { probeVideo } from "../video/probe.ts";
@@ -57,48 +57,53 @@ Examples:
       const stopping = stopOnSignal();
       try {
         for (const plan of plans) {
-          // a day interrupted part-way: its finished segments stand, the interrupted one continues
-          if (o.resume && existsSync(join(plan.out, "run.json")) && !existsSync(join(plan.out, ".parts", "checkpoint.json"))) {
-            if (!o.quiet && !o.json) console.log(`${plan.video}: already analysed in ${plan.out}`);
-            continue;
-          }
-          const progress = progressReporter(`analyze ${plan.video}`, { quiet: o.quiet || o.json });
-          let done;
-          try {
-            done = await analyzeSegment({
-              video: plan.video, out: plan.out, config: camera, segment: { name: plan.segment, start: plan.start },
-              mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, snapshots: o.snapshots, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
-              repair: o.repair, motionGate: o.motionGate ? undefined : false, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
-              onProgress: (p) => progress.update(p),
-              onWarning: (m) => process.stderr.write(`smw: ${m}\n`), signal: stopping.signal,
-            });
-          } catch (e) {
-            if (e instanceof AnalysisAborted) {
-              throw new UserError(`${plan.video}: stopped after ${e.framesAnalysed} frames, all kept in ${plan.out}; run the same command with --resume to continue`, 130);
-            }
-            throw e;
-          } finally {
-            progress.stop();
-          }
-          const { summary, analytics } = done;
-          if (o.annotate) {
-            const r = await annotateVideo({ video: plan.video, runDir: plan.out, out: o.annotate, blurPeople: o.blurPeople, lines: config?.lines, zones: config?.zones });
-            if (!o.quiet && !o.json) console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
-          }
-          if (o.json) console.log(JSON.stringify(summary));
-          else if (!o.quiet) console.log(doneLine(summary, analytics, plan.out));
-          if (summary.partial) {
-            const msg = `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames that decoded, re-copy the file from the recorder to analyse the rest`;
-            // one video: the error below is the one line; several: say which segments were damaged as they go
-            if (plans.length > 1) process.stderr.write(`smw: warning: ${msg}\n`);
-            partial ??= msg;
-          }
+          const damaged = await analyzePlan(plan, o, camera, stopping.signal);
+          // one video: the error below is the one line; several: say which segments were damaged as they go
+          if (damaged && plans.length > 1) process.stderr.write(`smw: warning: ${damaged}\n`);
+          partial ??= damaged;
         }
       } finally {
         stopping.dispose();
       }
       if (partial) throw new UserError(partial, 3);
     });
+}
+
+/** One segment of the command: analysed (or skipped when `--resume` finds it finished); returns the damage message of a partial result. */
+async function analyzePlan(plan: SegmentPlan, o: Record<string, any>, camera: CameraSetup | undefined, signal: AbortSignal): Promise<string | undefined> {
+  // a day interrupted part-way: its finished segments stand, the interrupted one continues
+  if (o.resume && existsSync(join(plan.out, "run.json")) && !existsSync(join(plan.out, ".parts", "checkpoint.json"))) {
+    if (!o.quiet && !o.json) console.log(`${plan.video}: already analysed in ${plan.out}`);
+    return undefined;
+  }
+  const config = camera?.config;
+  const progress = progressReporter(`analyze ${plan.video}`, { quiet: o.quiet || o.json });
+  let done;
+  try {
+    done = await analyzeSegment({
+      video: plan.video, out: plan.out, config: camera, segment: { name: plan.segment, start: plan.start },
+      mot: o.mot, stride: o.stride, model: o.model, classes: o.classes, snapshots: o.snapshots, inputSize: o.inputSize, scoreThreshold: o.scoreThreshold, tracker: o.tracker,
+      repair: o.repair, motionGate: o.motionGate ? undefined : false, resume: o.resume, chunkFrames: o.chunkFrames, threads: o.threads,
+      onProgress: (p) => progress.update(p),
+      onWarning: (m) => process.stderr.write(`smw: ${m}\n`), signal,
+    });
+  } catch (e) {
+    if (e instanceof AnalysisAborted) {
+      throw new UserError(`${plan.video}: stopped after ${e.framesAnalysed} frames, all kept in ${plan.out}; run the same command with --resume to continue`, 130);
+    }
+    throw e;
+  } finally {
+    progress.stop();
+  }
+  const { summary, analytics } = done;
+  if (o.annotate) {
+    const r = await annotateVideo({ video: plan.video, runDir: plan.out, out: o.annotate, blurPeople: o.blurPeople, lines: config?.lines, zones: config?.zones });
+    if (!o.quiet && !o.json) console.log(`annotated video (${r.frames} frames, ${r.codec}) -> ${r.out}`);
+  }
+  if (o.json) console.log(JSON.stringify(summary));
+  else if (!o.quiet) console.log(doneLine(summary, analytics, plan.out));
+  if (!summary.partial) return undefined;
+  return `${plan.video}: damaged after ${summary.partial.lastSeconds.toFixed(1)} s (${summary.partial.error}); kept the ${summary.framesAnalysed} frames that decoded, re-copy the file from the recorder to analyse the rest`;
 }
 
 /**
