@@ -8,6 +8,8 @@
 // - Compare says how the periods were matched, with a table per camera; Floor and Queues show
 //   the store's plan and its till.
 import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext } from "playwright-core";
 import { launchChromium } from "../scripts/browser/chromium.ts";
@@ -18,6 +20,9 @@ import { storeSite, STORE_DIR } from "./store-fixtures.ts";
 import { openDataset } from "../loaders/analytics/dataset.ts";
 import { headline } from "../loaders/analytics/report.ts";
 import { wallClockToDate } from "../loaders/config/camera.ts";
+import { MAX_SNAPSHOTS } from "../loaders/analytics/snapshots.ts";
+import { findRunDirs } from "../loaders/run/read.ts";
+import { query } from "./helpers.ts";
 
 const EXPECTED: Record<string, string[]> = {
   "/": ["#headline .smw-kpi-value", "#per-camera table tbody tr", "#trajectories canvas.smw-paths", '#people-in-view svg g[aria-label="area"] path'],
@@ -137,6 +142,37 @@ test("Compare says what it matched and gives each camera's zones; Floor shows bo
     const queues = await openPage(context, `${server.origin}/queues`);
     assert.match((await queues.page.locator(".smw-queue h2").first().textContent()) ?? "", /front · queue, served at kiosk/);
     for (const p of [compare, floor, queues]) assert.deepEqual(p.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the snapshot strips show the store's own events on its clock, for the chosen cameras", { timeout: 300_000 }, async () => {
+  const dir = join(site, "_file/data");
+  const file = readdirSync(dir).find((n) => /^snapshots\.[0-9a-f]+\.json$/.test(n));
+  assert.ok(file, "the store site carries data/snapshots.json");
+  const snaps = JSON.parse(readFileSync(join(dir, file!), "utf8")) as { available: boolean; cameras: string[]; items: { kind: string; camera: number; t: number }[] };
+  assert.ok(snaps.available);
+  assert.deepEqual(snaps.cameras, ["front", "side"]);
+  // the dataset's stills (every k-th past the cap), not the bundled clip's
+  let taken = 0;
+  for (const run of findRunDirs([STORE_DIR])) {
+    if (existsSync(join(run, "snapshots.parquet"))) taken += Number((await query(`SELECT count(*)::INTEGER AS n FROM '${join(run, "snapshots.parquet")}'`))[0].n);
+  }
+  assert.ok(taken > 0);
+  assert.equal(snaps.items.length, Math.ceil(taken / Math.ceil(taken / MAX_SNAPSHOTS)));
+  assert.ok(snaps.items.every((s) => s.t >= 0 && s.t < 7 * 86400), "times on the store's clock: within the week from its first midnight");
+  const crossings = (camera?: number) => snaps.items.filter((s) => s.kind === "cross" && (camera === undefined || s.camera === camera)).length;
+  assert.ok(crossings(0) > 0 && crossings(1) > 0, "both cameras' crossings");
+  const context = await newContext();
+  try {
+    const { page, problems } = await openPage(context, `${server.origin}/footfall`);
+    const thumbs = page.locator("#snapshots .smw-snapshot");
+    assert.equal(await thumbs.count(), crossings(), "the whole week, both cameras");
+    await page.locator('input[data-camera="demo-store/front"]').uncheck();
+    await page.waitForFunction((n) => document.querySelectorAll("#snapshots .smw-snapshot").length === n, crossings(1), { timeout: 10_000 });
+    assert.match((await page.locator("#snapshots figcaption").innerText()), / · side · /);
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }

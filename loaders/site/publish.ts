@@ -88,7 +88,7 @@ export async function publishSite(options: PublishOptions): Promise<PublishResul
     env.SMW_COMPARE_A = `@${dirs[0]}`;
     env.SMW_COMPARE_B = `@${dirs[1]}`;
   }
-  // one run: the site is its; two: the snapshots and Count audit pages show the first
+  // one run: the site is its; two: the Count audit page shows the first (snapshots come from both)
   if (!options.data?.length) env.SMW_RUN = dirs[0];
   if (options.camera) env.SMW_CAMERA = resolve(options.camera);
   if (options.sales) env.SMW_SALES = resolve(options.sales);

@@ -1,25 +1,26 @@
-// The run's event snapshots (data/snapshots.json) as a strip: one thumbnail per event in the
-// window, in time order, for the kinds a page is about (line crossings on Footfall, entries into
-// display zones on Dwell); clicking one shows its still large. Without a window or a clock it
-// shows the whole run, times in seconds from its start. The element's value is the event
-// shown (an "input" event fires on each choice), so a page can follow it.
+// The footage's event snapshots (data/snapshots.json) as a strip: one thumbnail per event of the
+// chosen cameras in the window, in time order, for the kinds a page is about (line crossings on
+// Footfall, entries into display zones on Dwell); clicking one shows its still large. Times are on
+// the store's clock (the scope bar's); without a window it shows everything. The element's value
+// is the event shown (an "input" event fires on each choice), so a page can follow it.
 const KIND = {cross: "crossed", zone: "entered", alert: "alert"};
 
-/** In the timeline's window {t0, t1, full} (seconds from the run's start); no window: the whole run. */
+/** In the timeline's window {t0, t1, full} (store clock); no window: all the footage. */
 const inWindow = (t, win) => !win || win.full || (t >= win.t0 && t < win.t1);
 
 /** Seconds from the run's start, when a page has no clock of its own to give. */
 const SECONDS = {format: (t) => `${t.toFixed(1)} s`};
 
-/** "11:00:04 · walkway, in" — what the still is of, in the page's clock. */
-export function snapshotLabel(s, clock = SECONDS) {
+/** "11:00:04 · front · walkway, in" — what the still is of, in the page's clock. */
+export function snapshotLabel(s, clock = SECONDS, cameras = []) {
   const what = s.kind === "cross" ? `${s.name}, ${s.direction ?? "crossed"}`
     : s.kind === "zone" ? `entered ${s.name}${s.dwell != null ? ` for ${s.dwell.toFixed(1)} s` : ""}`
     : `alert: ${s.name}`;
-  return `${clock.format(s.t)} · ${what}${s.class && s.class !== "person" ? ` (${s.class})` : ""}${s.track != null ? ` · track #${s.track}` : ""}`;
+  const camera = cameras.length > 1 ? ` · ${cameras[s.camera]}` : "";
+  return `${clock.format(s.t)}${camera} · ${what}${s.class && s.class !== "person" ? ` (${s.class})` : ""}${s.track != null ? ` · track #${s.track}` : ""}`;
 }
 
-export function snapshotStrip(snapshots, {kinds, win, clock = SECONDS}) {
+export function snapshotStrip(snapshots, {kinds, win, clock = SECONDS, cams}) {
   const root = document.createElement("div");
   root.className = "smw-snapshots";
   const note = (text) => {
@@ -30,8 +31,10 @@ export function snapshotStrip(snapshots, {kinds, win, clock = SECONDS}) {
     return root;
   };
   if (!snapshots.available) return note(snapshots.reason);
-  const items = snapshots.items.filter((s) => kinds.includes(s.kind) && inWindow(s.t, win));
-  if (!items.length) return note(`No ${kinds.map((k) => KIND[k]).join(" or ")} event with a snapshot in this window.`);
+  const cameras = snapshots.cameras ?? [];
+  const label = (s) => snapshotLabel(s, clock, cameras);
+  const items = snapshots.items.filter((s) => kinds.includes(s.kind) && inWindow(s.t, win) && (!cams || cams[s.camera]));
+  if (!items.length) return note(`No ${kinds.map((k) => KIND[k]).join(" or ")} event with a snapshot in this window${cameras.length > 1 ? " and these cameras" : ""}.`);
   const strip = document.createElement("div");
   strip.className = "smw-snapshot-strip";
   strip.setAttribute("role", "listbox");
@@ -43,9 +46,9 @@ export function snapshotStrip(snapshots, {kinds, win, clock = SECONDS}) {
   view.append(big, caption);
   const show = (item, button) => {
     big.src = item.image;
-    big.alt = `snapshot: ${snapshotLabel(item, clock)}`;
+    big.alt = `snapshot: ${label(item)}`;
     big.dataset.event = item.id;
-    caption.textContent = `${snapshotLabel(item, clock)}${snapshots.blurred ? " · people blurred" : ""}`;
+    caption.textContent = `${label(item)}${snapshots.blurred ? " · people blurred" : ""}`;
     for (const b of strip.children) b.setAttribute("aria-selected", String(b === button));
     root.value = item;
     root.dispatchEvent(new Event("input", {bubbles: true}));
@@ -56,13 +59,13 @@ export function snapshotStrip(snapshots, {kinds, win, clock = SECONDS}) {
     b.className = "smw-snapshot";
     b.dataset.event = item.id;
     b.setAttribute("role", "option");
-    b.title = snapshotLabel(item, clock);
+    b.title = label(item);
     const img = document.createElement("img");
     img.src = item.image;
     img.alt = "";
-    const label = document.createElement("span");
-    label.textContent = clock.format(item.t);
-    b.append(img, label);
+    const time = document.createElement("span");
+    time.textContent = clock.format(item.t);
+    b.append(img, time);
     b.addEventListener("click", () => show(item, b));
     strip.append(b);
   }
