@@ -177,3 +177,14 @@ test("the snapshot strips show the store's own events on its clock, for the chos
     await context.close();
   }
 });
+
+test("the Count audit of a store's site shows frames of one of its cameras, not the bundled clip", () => {
+  const dir = join(site, "_file/data");
+  const file = readdirSync(dir).find((n) => /^audit-frames\.[0-9a-f]+\.json$/.test(n));
+  assert.ok(file, "the store site carries data/audit-frames.json");
+  const audit = JSON.parse(readFileSync(join(dir, file!), "utf8")) as { available: boolean; camera: string; run: string; frames: unknown[] };
+  assert.ok(audit.available);
+  assert.equal(audit.camera, "front");
+  assert.ok(findRunDirs([STORE_DIR]).some((d) => d.endsWith(`/camera=front/${d.split("/").at(-2)}/${audit.run}`)), `${audit.run} is a segment of the dataset's front camera`);
+  assert.ok(audit.frames.length > 0);
+});

@@ -1,4 +1,5 @@
-// data/audit-frames.json: the Count audit page's material. About 12 frames spread over the run
+// data/audit-frames.json: the Count audit page's material. About 12 frames spread over one run
+// (the site's run; for a dataset, a segment from the middle of the first chosen camera's period)
 // (pictures as JPEG data: URLs, at most 640 px wide) with the run's person boxes on them, so an
 // analyst can correct the count frame by frame and download a labelled-frames file for
 // `smw calibrate`. No video, no frames: { available: false, reason }. The heads of every person
@@ -10,11 +11,14 @@ import { auditSample, frameImages } from "../../loaders/count/frame-images.ts";
 import { headPoint, loadRoiMask, roiContains, type RoiMask } from "../../loaders/count/roi.ts";
 import { runStride } from "../../loaders/run/contract.ts";
 import { blurScaled, personBoxes, siteSnapshots } from "./_lib/privacy.ts";
-import { emitJson, openRun } from "./_lib/run.ts";
+import { emitJson, openRunDir } from "./_lib/run.ts";
+import { chooseStore } from "./_lib/store.ts";
 
 const FRAMES = Number(process.env.SMW_AUDIT_FRAMES ?? 12);
 
-const run = await openRun();
+const { cameras } = await chooseStore();
+const audited = cameras[0];
+const run = await openRunDir(audited.dirs[Math.floor(audited.dirs.length / 2)]);
 try {
   const { info } = run;
   const { video } = info;
@@ -43,6 +47,7 @@ try {
     await emitJson({
       available: true,
       run: basename(run.dir),
+      camera: cameras.length > 1 || process.env.SMW_DATA ? audited.camera : null,
       video: { file: basename(video.path), width: video.width, height: video.height, fps: video.fps },
       scoreThreshold: threshold,
       blurred: privacy !== "raw",

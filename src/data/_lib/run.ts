@@ -71,7 +71,11 @@ export async function ensureRunDir(which: Which = "a"): Promise<string> {
 
 /** The run, with `detections`, `tracks` and `motion` (and `counts`, when the run has one) as views. */
 export async function openRun(which: Which = "a"): Promise<Run> {
-  const dir = await ensureRunDir(which);
+  return openRunDir(await ensureRunDir(which));
+}
+
+/** Like openRun, for a run directory given (a segment of a dataset). */
+export async function openRunDir(dir: string): Promise<Run> {
   const info = readRun(dir);
   const session = await openDuckDb();
   for (const name of ["detections", "tracks", "motion", "counts"]) {
