@@ -164,6 +164,7 @@ test("the snapshot strips show the store's own events on its clock, for the chos
   assert.ok(snaps.items.every((s) => s.t >= 0 && s.t < 7 * 86400), "times on the store's clock: within the week from its first midnight");
   const crossings = (camera?: number) => snaps.items.filter((s) => s.kind === "cross" && (camera === undefined || s.camera === camera)).length;
   assert.ok(crossings(0) > 0 && crossings(1) > 0, "both cameras' crossings");
+  assert.equal(new Set(snaps.items.map((s) => (s as unknown as { id: string }).id)).size, snaps.items.length, "one id per still across segments");
   const context = await newContext();
   try {
     const { page, problems } = await openPage(context, `${server.origin}/footfall`);

@@ -25,7 +25,7 @@ if (privacy === "none") {
   const { ds } = await openStore();
   try {
     await placeSegments(ds.cameras);
-    const found: { row: Row; dir: string; camera: number }[] = [];
+    const found: { row: Row; dir: string; camera: number; segment: string }[] = [];
     for (const [camera, c] of ds.cameras.entries()) {
       for (const s of c.a.segments) {
         const index = join(s.dir, "snapshots.parquet");
@@ -36,7 +36,7 @@ if (privacy === "none") {
           JOIN _seg_off o ON o.segment = ${sql.string(s.segment)}
           LEFT JOIN (SELECT * FROM read_parquet(${sql.string(join(s.dir, "events.parquet"))})) e USING (event_id)
           LEFT JOIN (SELECT * FROM read_parquet(${sql.string(join(s.dir, "zone_visits.parquet"))})) v USING (event_id)`);
-        for (const row of rows) found.push({ row, dir: s.dir, camera });
+        for (const row of rows) found.push({ row, dir: s.dir, camera, segment: s.segment });
       }
     }
     if (!found.length) {
@@ -46,13 +46,15 @@ if (privacy === "none") {
       // more than the page can carry: every k-th, so the whole period stays covered
       const step = Math.max(1, Math.ceil(found.length / MAX_SNAPSHOTS));
       const kept = found.filter((_, i) => i % step === 0);
+      const segments = ds.cameras.reduce((n, c) => n + c.a.segments.length, 0);
       const picture = (dir: string, file: string) => `data:image/jpeg;base64,${readFileSync(join(dir, file)).toString("base64")}`;
       await emitJson({
         available: true,
         blurred: privacy !== "raw" || kept.every(({ row }) => row.raw_file == null),
         cameras: ds.cameras.map((c) => c.camera),
-        items: kept.map(({ row: s, dir, camera }) => ({
-          id: s.event_id, kind: s.kind, frame: Number(s.frame), t: Number(s.t), camera, track: s.track_id == null ? null : Number(s.track_id),
+        items: kept.map(({ row: s, dir, camera, segment }) => ({
+          // event ids are unique within a run: a dataset's need the camera and segment too
+          id: segments > 1 ? `${ds.cameras[camera].camera}/${segment}/${s.event_id}` : s.event_id, kind: s.kind, frame: Number(s.frame), t: Number(s.t), camera, track: s.track_id == null ? null : Number(s.track_id),
           name: s.name, class: s.class, direction: s.direction ?? null, dwell: s.dwell_seconds == null ? null : Number(s.dwell_seconds),
           // the part of the frame the still shows (source pixels)
           crop: (s.crop as number[]).map(Number),
