@@ -18,6 +18,8 @@ export const REPAIR_GAP_SECONDS = 3;
 export const BIRTH_MARGIN = 0.1;
 /** ...and a person is kept only if some box of theirs scored this far above it. */
 export const CONFIRM_MARGIN = 0.2;
+/** A tracklet's motion at its ends is fitted over this long (at least 3 analysed frames). */
+export const VELOCITY_WINDOW_SECONDS = 0.4;
 
 export interface TrackStageOptions {
   tracker: TrackerName;
@@ -62,8 +64,9 @@ export class TrackStage implements Stage {
     this.repairer = new TrackRepairer({
       stride, fps, maxGapFrames: gapFrames,
       stitch: o.repair, interpolate: o.repair, frameSize: o.frameSize, entrances: o.entrances,
+      fitMinScore: th.detect,
       minPeakScore: o.repair && o.tracker === "bytetrack" ? th.detect + CONFIRM_MARGIN : 0,
-      entryCost: { edge: 0.3, interior: 1.5 }, exitCost: { edge: 0.3, interior: 1.5 }, motionTolerance: { base: 0.5, perSecond: 0.25 }, velocityWindow: 8,
+      entryCost: { edge: 0.3, interior: 1.5 }, exitCost: { edge: 0.3, interior: 1.5 }, motionTolerance: { base: 0.5, perSecond: 0.25 }, velocityWindow: Math.max(3, Math.round((VELOCITY_WINDOW_SECONDS * fps) / stride)),
       // a track the tracker still keeps (lost, not dropped) may come back: wait that long, and the gap
       settleFrames: Math.max(gapFrames, trackerBuffer) + 2 * stride,
     });

@@ -25,6 +25,8 @@ export interface RepairOptions extends LinkCostOptions {
   stitch?: boolean;
   /** Rows at a tracklet's end/start used to fit its velocity (least squares). Default 5. */
   velocityWindow?: number;
+  /** Rows scoring below this are left out of a tracklet's end fits when it has enough others (see summarise). Default 0: all rows. */
+  fitMinScore?: number;
   /** A person (linked chain) whose best detection scored below this is dropped. Default 0: keep all. */
   minPeakScore?: number;
   /** First analysed source frame of the footage: tracklets there were already in view. Default 0. */
@@ -40,6 +42,7 @@ export const REPAIR_DEFAULTS = Object.freeze({
   interpolate: true,
   stitch: true,
   velocityWindow: 5,
+  fitMinScore: 0,
   minPeakScore: 0,
   firstFrame: 0,
 });
@@ -143,7 +146,7 @@ function solveGroup(group: readonly Stitch[], byId: ReadonlyMap<number, Tracklet
 /** The links the whole video gives (what `repairTracks` joins), by the id that ends first. */
 export function findStitches(rows: readonly TrackRow[], options: RepairOptions = {}): Stitch[] {
   const o = resolve(options);
-  const tracks = [...groupTracks(rows)].map(([id, list]) => summarise(id, list, o.velocityWindow));
+  const tracks = [...groupTracks(rows)].map(([id, list]) => summarise(id, list, o.velocityWindow, o.fitMinScore));
   tracks.sort((a, b) => a.first - b.first || a.id - b.id);
   const span = { start: o.firstFrame, end: Math.max(...tracks.map((t) => t.last)) };
   const byId = new Map(tracks.map((t) => [t.id, t]));
@@ -292,11 +295,12 @@ export class TrackRepairer {
     const o = this.o;
     const span = { start: o.firstFrame, end };
     const lists = this.lists();
-    const tracks = [...lists].map(([id, list]) => summarise(id, list, o.velocityWindow)).sort((a, b) => a.first - b.first || a.id - b.id);
+    const tracks = [...lists].map(([id, list]) => summarise(id, list, o.velocityWindow, o.fitMinScore)).sort((a, b) => a.first - b.first || a.id - b.id);
     const byId = new Map(tracks.map((t) => [t.id, t]));
     const settled = (id: number) => settledAt(byId.get(id)!.last);
-    // A fragment's start motion is final once it has its velocity window of rows or has settled.
-    const startFinal = (t: Tracklet) => t.rows >= o.velocityWindow || settledAt(t.last);
+    // A fragment's start motion is final once it has its velocity window of sure rows (then
+    // both of summarise's fits are) or has settled.
+    const startFinal = (t: Tracklet) => t.sureRows >= o.velocityWindow || settledAt(t.last);
     // The fragments that could continue `a`: all must be there with their start motion final.
     const windowFinal = (a: Tracklet) => {
       for (let j = firstStartingAfter(tracks, a.last); j < tracks.length && tracks[j].first - a.last - o.stride <= o.maxGapFrames; j++) {

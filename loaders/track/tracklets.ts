@@ -33,8 +33,11 @@ export interface EndFit {
   h: number;
 }
 
-/** Least-squares constant-velocity fit of the centres of rows[from, to), anchored at `anchor`'s frame. */
-export function fitMotion(rows: readonly TrackRow[], from: number, to: number, anchor: TrackRow): EndFit {
+/**
+ * Least-squares constant-velocity fit of the centres of rows[from, to), evaluated at `anchor`'s
+ * frame; `h` is the height of rows[sized] (default: the anchor's).
+ */
+export function fitMotion(rows: readonly TrackRow[], from: number, to: number, anchor: TrackRow, sized: TrackRow = anchor): EndFit {
   const n = to - from;
   let mf = 0, mx = 0, my = 0;
   for (let i = from; i < to; i++) {
@@ -52,7 +55,7 @@ export function fitMotion(rows: readonly TrackRow[], from: number, to: number, a
   }
   const vx = sff > 0 ? sfx / sff : 0;
   const vy = sff > 0 ? sfy / sff : 0;
-  return { x: mx + vx * (anchor.frame - mf), y: my + vy * (anchor.frame - mf), vx, vy, frame: anchor.frame, h: anchor.y2 - anchor.y1 };
+  return { x: mx + vx * (anchor.frame - mf), y: my + vy * (anchor.frame - mf), vx, vy, frame: anchor.frame, h: sized.y2 - sized.y1 };
 }
 
 export interface Tracklet {
@@ -60,27 +63,41 @@ export interface Tracklet {
   first: number;
   last: number;
   rows: number;
+  /** Rows that scored at least `fitMinScore` (see summarise). */
+  sureRows: number;
   /** First and last observed rows. */
   head: TrackRow;
   tail: TrackRow;
-  /** Motion over the first / last `velocityWindow` rows. */
+  /** Position, motion and size at the first / last row (see summarise). */
   start: EndFit;
   end: EndFit;
   /** Highest detection score along the tracklet: offline confirmation looks at it. */
   peakScore: number;
 }
 
-export function summarise(id: number, list: readonly TrackRow[], velocityWindow: number): Tracklet {
-  const k = Math.min(velocityWindow, list.length);
+/**
+ * A tracklet's summary. Its end is where a constant-velocity fit of its last `velocityWindow`
+ * rows puts it at its last frame (its start likewise); the velocity and box height there come
+ * from the last rows that scored at least `fitMinScore`. A person being hidden is often tracked on
+ * for a few frames through weak boxes of what still shows (a head, a shoulder): those boxes mark
+ * where the person was last seen, but they are shorter and pulled sideways, and a velocity or
+ * height taken from them makes someone standing still look as if they shrank or walked off.
+ * Without enough sure rows, all rows are used.
+ */
+export function summarise(id: number, list: readonly TrackRow[], velocityWindow: number, fitMinScore = 0): Tracklet {
   let peakScore = 0;
   for (const r of list) if (r.score > peakScore) peakScore = r.score;
   const head = list[0], tail = list[list.length - 1];
-  return {
-    id, first: head.frame, last: tail.frame, rows: list.length, head, tail,
-    start: fitMotion(list, 0, k, head),
-    end: fitMotion(list, list.length - k, list.length, tail),
-    peakScore,
-  };
+  const k = Math.min(velocityWindow, list.length);
+  const start = fitMotion(list, 0, k, head), end = fitMotion(list, list.length - k, list.length, tail);
+  const sure = fitMinScore > 0 ? list.filter((r) => r.score >= fitMinScore) : list;
+  if (sure.length < list.length && sure.length >= Math.min(k, 3)) {
+    const ks = Math.min(velocityWindow, sure.length);
+    const s = fitMotion(sure, 0, ks, head, sure[0]), e = fitMotion(sure, sure.length - ks, sure.length, tail, sure[sure.length - 1]);
+    Object.assign(start, { vx: s.vx, vy: s.vy, h: s.h });
+    Object.assign(end, { vx: e.vx, vy: e.vy, h: e.h });
+  }
+  return { id, first: head.frame, last: tail.frame, rows: list.length, sureRows: sure.length, head, tail, start, end, peakScore };
 }
 
 /** Index of the first tracklet (sorted by start) that starts after `frame`. */
