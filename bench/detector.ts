@@ -15,7 +15,7 @@ import { errorStats, predictCount, smoothSeries, type CountCalibration } from ".
 import { loadRoiMask } from "../loaders/count/roi.ts";
 import { evidenceFeatures, headsInRoi } from "../loaders/count/sweep.ts";
 import { Detector, DETECTOR_DEFAULTS } from "../loaders/detect/detector.ts";
-import { chooseInputSize, loadManifest, type ModelManifest } from "../loaders/detect/manifest.ts";
+import { chooseInputSize, loadManifest, modelFile, type ModelManifest } from "../loaders/detect/manifest.ts";
 import { chooseSession, describeThreads, probeSessions, type SessionChoice } from "../loaders/detect/session-options.ts";
 import { availableParallelism } from "node:os";
 import { addCounts, type DetectionCounts, matchFrame, precisionRecall } from "../loaders/eval/detection-metrics.ts";
@@ -141,7 +141,7 @@ if (process.env.BENCH_PROBE !== "0") {
   for (const m of models) {
     for (const size of sizes) {
       say(`probe: ${m.name} at ${size.join("x")}, ${choices.length} ways in turn`);
-      const r = await probeSessions(join(ROOT, "models", m.file), m.input.name, size, choices);
+      const r = await probeSessions(modelFile(m, size), m.input.name, size, choices);
       probe.push([m.name, size.join("x"), ...r.map((x) => `${x.median.toFixed(1)} (${x.q1.toFixed(1)}-${x.q3.toFixed(1)})`)]);
     }
   }

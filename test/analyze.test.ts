@@ -33,6 +33,7 @@ test("analyze exits 0 and writes run.json with video metadata, model, options an
   assert.equal(r.video.frameCount, 179);
   assert.equal(r.framesAnalysed, 179);
   assert.deepEqual(r.model.inputSize, [384, 288]);
+  assert.match(r.model.file, /models\/nanodet-int8\.onnx$/, "the default input runs the int8 model measured at it");
   assert.equal(r.options.stride, 1);
   for (const k of ["background", "decode", "detect", "track", "motion", "count", "write", "total"]) assert.ok(r.timings[k] >= 0, k);
 });

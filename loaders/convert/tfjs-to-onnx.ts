@@ -12,14 +12,14 @@
 // infer shapes at two input sizes (shapes.ts) -> lower TF ops to ONNX, NHWC ops wrapped in
 // transposes (lower.ts) -> peephole passes: cancel transposes, fold bias/pad into Conv
 // (passes.ts) -> write ONNX with onnx-proto (write-onnx.ts). This file wires them and is the CLI,
-// which also writes the int8 model (int8.ts) from committed activation ranges, measuring them
+// which also writes the int8 models (int8.ts, one per span of input sizes) from committed activation ranges, measuring them
 // first (calibrate.ts) when they are missing or `--calibrate` asks.
 
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FLOAT_MANIFEST, loadManifest } from "../detect/manifest.ts";
-import { type RangesFile, bundledClips, measureRanges, quantiseWithRanges } from "./int8.ts";
+import { INT8_VARIANTS, type RangesFile, bundledClips, measureRanges, quantiseWithRanges } from "./int8.ts";
 import { Lowering, lowerNode } from "./lower.ts";
 import { NCHW_TO_NHWC, type OnnxGraph, type ValueInfo, ints } from "./onnx-ir.ts";
 import { optimise } from "./passes.ts";
@@ -188,7 +188,6 @@ async function main(argv: string[]): Promise<void> {
   const modelPath = resolve(model ?? DEFAULT_MODEL);
   const outPath = resolve(out ?? DEFAULT_OUT);
   const int8Path = resolve(int8Out ?? outPath.replace(/\.onnx$/, "-int8.onnx"));
-  const rangesPath = int8Path.replace(/\.onnx$/, ".ranges.json");
   const started = performance.now();
   const { bytes, report, graph, metadata } = convertTfjsGraphFile(modelPath, { source: describeSource(modelPath) });
   mkdirSync(dirname(outPath), { recursive: true });
@@ -202,15 +201,19 @@ async function main(argv: string[]): Promise<void> {
   for (const o of report.outputs) {
     console.log(`  output ${o.name} [${o.dims.join(", ")}] (at export size [${o.shapeAtReference}])`);
   }
-  if (argv.includes("--calibrate") || !existsSync(rangesPath)) {
-    // Calibration frames are normalised as the float model's manifest says.
-    const measured = await measureRanges(graph, bundledClips(), loadManifest(FLOAT_MANIFEST).input);
-    writeFileSync(rangesPath, `${JSON.stringify(measured, null, 2)}\n`);
-    console.log(`  -> ${rangesPath}: ${Object.keys(measured.ranges).length} activation ranges, ${measured.calibration}`);
+  for (const v of INT8_VARIANTS) {
+    const path = int8Path.replace(/\.onnx$/, `${v.suffix}.onnx`);
+    const rangesPath = path.replace(/\.onnx$/, ".ranges.json");
+    if (argv.includes("--calibrate") || !existsSync(rangesPath)) {
+      // Calibration frames are normalised as the float model's manifest says.
+      const measured = await measureRanges(graph, bundledClips(), loadManifest(FLOAT_MANIFEST).input, v.sizes);
+      writeFileSync(rangesPath, `${JSON.stringify(measured, null, 2)}\n`);
+      console.log(`  -> ${rangesPath}: ${Object.keys(measured.ranges).length} activation ranges, ${measured.calibration}`);
+    }
+    const int8 = quantiseWithRanges(graph, metadata, JSON.parse(readFileSync(rangesPath, "utf8")) as RangesFile);
+    writeFileSync(path, int8);
+    console.log(`  -> ${path} (${(int8.length / 1e6).toFixed(2)} MB, ranges from ${rangesPath}) in ${(performance.now() - started).toFixed(0)} ms`);
   }
-  const int8 = quantiseWithRanges(graph, metadata, JSON.parse(readFileSync(rangesPath, "utf8")) as RangesFile);
-  writeFileSync(int8Path, int8);
-  console.log(`  -> ${int8Path} (${(int8.length / 1e6).toFixed(2)} MB, ranges from ${rangesPath}) in ${(performance.now() - started).toFixed(0)} ms`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -73,7 +73,7 @@ export function defaultCacheDir(): string {
 
 export function evidenceKey(o: EvidenceOptions): string {
   const st = statSync(o.video.path);
-  const model = modelFile(o.manifest);
+  const model = modelFile(o.manifest, o.inputSize);
   const h = createHash("sha256");
   h.update(JSON.stringify({
     v: 1,

@@ -63,7 +63,7 @@ export class Detector {
   }
 
   static async load(manifest: ModelManifest, opts: DetectorOptions): Promise<Detector> {
-    const file = modelFile(manifest);
+    const file = modelFile(manifest, opts.inputSize);
     if (!existsSync(file)) throw new UserError(`${file}: model file missing; restore it with \`git checkout models/\` or rebuild it with \`npm run convert-model\``);
     const choice = chooseSession(opts.threads);
     let session: ort.InferenceSession;

@@ -24,6 +24,12 @@ export interface ModelManifest {
   precision?: "float32" | "int8";
   /** How a quantised model was made, in words. */
   quantisation?: string;
+  /**
+   * Other files of the same network for larger inputs: an input whose long side is at least
+   * `minLongSide` runs on `file` (the largest such entry). An int8 model's activation ranges
+   * depend on the input size it was measured at (loaders/convert/int8.ts).
+   */
+  files?: { minLongSide: number; file: string }[];
   licence?: string;
   source?: string;
   input: {
@@ -66,8 +72,12 @@ export function loadManifest(path = DEFAULT_MANIFEST): ModelManifest {
   return m;
 }
 
-export function modelFile(m: ModelManifest): string {
-  return resolve(dirname(m.path), m.file);
+/** The model file that runs at `inputSize` (the manifest's `file` unless a `files` entry covers that size). */
+export function modelFile(m: ModelManifest, inputSize?: readonly [number, number]): string {
+  const long = inputSize ? Math.max(inputSize[0], inputSize[1]) : 0;
+  let file = m.file, from = -1;
+  for (const f of m.files ?? []) if (long >= f.minLongSide && f.minLongSide > from) [file, from] = [f.file, f.minLongSide];
+  return resolve(dirname(m.path), file);
 }
 
 /**

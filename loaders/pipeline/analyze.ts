@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DETECTOR_DEFAULTS } from "../detect/detector.ts";
-import { chooseInputSize, DEFAULT_MANIFEST, loadManifest, type ModelManifest } from "../detect/manifest.ts";
+import { chooseInputSize, DEFAULT_MANIFEST, loadManifest, modelFile, type ModelManifest } from "../detect/manifest.ts";
 import type { LoadedCalibration } from "../count/config.ts";
 import { AnalysisAborted, UserError } from "../errors.ts";
 import { checkMotWritable, writeMotFromParquet } from "../eval/mot-text.ts";
@@ -260,7 +260,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<RunSummary> {
       version: 1,
       createdAt: new Date().toISOString(),
       video,
-      model: { name: p.manifest.name, manifest: p.manifest.path, inputSize: p.inputSize, iouThreshold: detector.iouThreshold, classes: p.classes },
+      model: { name: p.manifest.name, manifest: p.manifest.path, file: modelFile(p.manifest, p.inputSize), inputSize: p.inputSize, iouThreshold: detector.iouThreshold, classes: p.classes },
       thresholds,
       options: { stride, tracker: p.tracker, backgroundSamples: motion.plate.samples, repair: p.repair, repairGapSeconds: p.repairGapSeconds, resumedFromFrame: previous?.lastFrame },
       analysisSize: p.inputSize,

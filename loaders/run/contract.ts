@@ -48,7 +48,8 @@ export interface RunSummary {
   version: 1;
   createdAt: string;
   video: VideoInfo;
-  model: { name: string; manifest: string; inputSize: [number, number]; iouThreshold: number; classes: string[] };
+  /** `file`: the ONNX file that ran (a manifest may hold one per span of input sizes); absent in older runs. */
+  model: { name: string; manifest: string; file?: string; inputSize: [number, number]; iouThreshold: number; classes: string[] };
   thresholds: Thresholds;
   options: { stride: number; tracker: string; backgroundSamples: number; repair: boolean; repairGapSeconds: number; resumedFromFrame?: number };
   analysisSize: [number, number];
