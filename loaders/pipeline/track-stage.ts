@@ -8,6 +8,7 @@ import type { Point } from "../geometry/plane.ts";
 import type { Thresholds } from "../run/contract.ts";
 import { CENTROID_DEFAULTS, createTracker, type TrackerName } from "../track/index.ts";
 import { TrackRepairer } from "../track/repair.ts";
+import { TrackletIds } from "../track/tracklets.ts";
 import type { Detections, Tracker, TrackRow } from "../types.ts";
 import type { FrameContext, Stage } from "./stage.ts";
 
@@ -20,6 +21,11 @@ export const BIRTH_MARGIN = 0.1;
 export const CONFIRM_MARGIN = 0.2;
 /** A tracklet's motion at its ends is fitted over this long (at least 3 analysed frames). */
 export const VELOCITY_WINDOW_SECONDS = 0.4;
+/**
+ * The tracker taking a track back after missing it this long and this many analysed frames is
+ * re-decided offline (TrackletIds); shorter misses are left to its motion model.
+ */
+export const REACQUIRE_CUT = { seconds: 0.3, frames: 5 };
 
 export interface TrackStageOptions {
   tracker: TrackerName;
@@ -39,11 +45,14 @@ export class TrackStage implements Stage {
   readonly timing = "track";
   private readonly tracker: Tracker;
   private readonly repairer: TrackRepairer;
+  private readonly ids: TrackletIds;
+  /** Source frames after which a tracker id not seen since can be forgotten (see commit). */
+  private readonly idMemory: number;
   // each analysed frame's time from the stream: repair interpolates t linearly, which is wrong
   // across a frame-rate change or a gap, so rows get their frame's real time back
   private readonly frameTimes = new Map<number, number>();
   private lastFrame = -1;
-  /** Tracker ids seen (tracklets), for run.json. */
+  /** Tracklet ids handed to offline association, for run.json. */
   readonly tracklets = new Set<number>();
 
   /** `settled` receives rows as they become final (any order); `forget(frame)`: no row before `frame` comes again. */
@@ -61,12 +70,17 @@ export class TrackStage implements Stage {
       : createTracker("centroid", { maxDistance: 50 * stride, minScore: th.detect });
     const gapFrames = Math.round(o.repairGapSeconds * fps);
     const trackerBuffer = o.tracker === "bytetrack" ? Math.round(TRACK_BUFFER_SECONDS * fps) : CENTROID_DEFAULTS.maxDisappeared;
+    // without offline association nobody would join the pieces again: keep the tracker's ids
+    const cutMissed = Math.max(REACQUIRE_CUT.frames, Math.ceil((REACQUIRE_CUT.seconds * fps) / stride));
+    this.ids = new TrackletIds(stride, o.repair ? cutMissed : Infinity);
+    // past this, the tracker has dropped the id or its return would be cut anyway
+    this.idMemory = Math.max(trackerBuffer, (cutMissed + 1) * stride) + stride;
     this.repairer = new TrackRepairer({
       stride, fps, maxGapFrames: gapFrames,
       stitch: o.repair, interpolate: o.repair, frameSize: o.frameSize, entrances: o.entrances,
       fitMinScore: th.detect,
       minPeakScore: o.repair && o.tracker === "bytetrack" ? th.detect + CONFIRM_MARGIN : 0,
-      entryCost: { edge: 0.3, interior: 1.5 }, exitCost: { edge: 0.3, interior: 1.5 }, motionTolerance: { base: 0.5, perSecond: 0.25 }, velocityWindow: Math.max(3, Math.round((VELOCITY_WINDOW_SECONDS * fps) / stride)),
+      entryCost: { edge: 0.3, interior: 1.5 }, exitCost: { edge: 0.3, interior: 1.5 }, motionTolerance: { base: 0.5, perSecond: 0.1 }, velocityWindow: Math.max(3, Math.round((VELOCITY_WINDOW_SECONDS * fps) / stride)),
       // a track the tracker still keeps (lost, not dropped) may come back: wait that long, and the gap
       settleFrames: Math.max(gapFrames, trackerBuffer) + 2 * stride,
     });
@@ -85,12 +99,14 @@ export class TrackStage implements Stage {
     this.lastFrame = frame;
     const b = tracked.boxes;
     for (let i = 0; i < tracked.count; i++) {
-      this.tracklets.add(tracked.trackIds[i]);
-      this.repairer.add({ frame, t, trackId: tracked.trackIds[i], x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
+      const id = this.ids.id(tracked.trackIds[i], frame, (from, to) => this.repairer.tookBack(from, to));
+      this.tracklets.add(id);
+      this.repairer.add({ frame, t, trackId: id, x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
     }
   }
 
   async commit(lastFrame: number): Promise<void> {
+    this.ids.forget(lastFrame - this.idMemory);
     await this.hand(this.repairer.drain(lastFrame));
     // nothing handed back later reaches before the oldest fragment still held
     const oldest = this.repairer.oldestFrame;

@@ -65,6 +65,9 @@ export interface Stitch {
   cost: number;
 }
 
+/** How much cheaper than ending one tracklet and beginning the other a tracker's own return is, when the gates would refuse it. */
+const TOOK_BACK_MARGIN = 0.05;
+
 /** Where the footage starts and (once it has ended) ends, for the entry/exit costs. */
 interface Span { start: number; end: number }
 
@@ -73,7 +76,7 @@ interface Span { start: number; end: number }
  * less than letting `a` end and `b` begin. `tracks` are sorted by (first, id); `skip(a, b)`
  * leaves out pairs already decided.
  */
-function stitchCandidates(tracks: readonly Tracklet[], o: Resolved, span: Span, skip?: (a: number, b: number) => boolean): Stitch[] {
+function stitchCandidates(tracks: readonly Tracklet[], o: Resolved, span: Span, skip?: (a: number, b: number) => boolean, tookBack?: (b: number) => number | undefined): Stitch[] {
   const cands: Stitch[] = [];
   for (const a of tracks) {
     // Only tracklets starting inside (a.last, a.last + stride + maxGapFrames] can continue `a`;
@@ -83,8 +86,11 @@ function stitchCandidates(tracks: readonly Tracklet[], o: Resolved, span: Span, 
       const b = tracks[j];
       if (b.first - a.last - o.stride > o.maxGapFrames) break;
       if (skip?.(a.id, b.id)) continue;
-      const cost = linkCost(a, b, o);
-      if (cost < leave + entryCost(b, o, span.start, o.stride)) cands.push({ from: a.id, to: b.id, cost });
+      const apart = leave + entryCost(b, o, span.start, o.stride);
+      let cost = linkCost(a, b, o);
+      // the online tracker's own return stands unless something fits better (TrackRepairer.tookBack)
+      if (tookBack?.(b.id) === a.id) cost = Math.min(cost, apart - TOOK_BACK_MARGIN);
+      if (cost < apart) cands.push({ from: a.id, to: b.id, cost });
     }
   }
   return cands;
@@ -243,6 +249,8 @@ export class TrackRepairer {
   /** Decided joins: the fragment that continues an id (null: none), and the one it continues. */
   private readonly next = new Map<number, number | null>();
   private readonly prev = new Map<number, number | null>();
+  /** Tracklets the online tracker continued from another across a gap (see tookBack), by the later one. */
+  private readonly returns = new Map<number, number>();
   /** Latest source frame seen: where the footage ends unless `finish` is told otherwise. */
   private lastFrame = -Infinity;
 
@@ -260,6 +268,16 @@ export class TrackRepairer {
     if (last && row.frame <= last.frame) f.sorted = false;
     f.rows.push(row);
     if (row.frame > this.lastFrame) this.lastFrame = row.frame;
+  }
+
+  /**
+   * The online tracker continued tracklet `from` as `to` after missing it for a while (the caller
+   * cut it there: TrackletIds). Linking decides that return again like any other join, but where
+   * the gates refuse it and nothing else continues `from` or precedes `to`, the tracker's word
+   * stands: it saw the boxes in between that the end fits cannot.
+   */
+  tookBack(from: number, to: number): void {
+    this.returns.set(to, from);
   }
 
   /** First frame of the oldest fragment still held: nothing before it will be handed back again. */
@@ -314,7 +332,7 @@ export class TrackRepairer {
       // still join one of its enders is final: then no later frame adds a candidate to it (a
       // fragment starting later is past every ender's gap; one ending later ends after every
       // starter began), so the assignment is the one the whole video would give.
-      const cands = stitchCandidates(tracks, o, span, (a, b) => this.next.has(a) || this.prev.has(b));
+      const cands = stitchCandidates(tracks, o, span, (a, b) => this.next.has(a) || this.prev.has(b), (b) => this.returns.get(b));
       for (const group of stitchGroups(cands)) {
         const ids = new Set(group.flatMap((c) => [c.from, c.to]));
         if (![...ids].every(settled)) continue;
@@ -355,6 +373,7 @@ export class TrackRepairer {
       for (const c of chain) {
         this.open.delete(c);
         this.next.delete(c);
+        this.returns.delete(c);
         this.prev.delete(c);
       }
     }

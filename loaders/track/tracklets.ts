@@ -110,3 +110,40 @@ export function firstStartingAfter(tracks: readonly Tracklet[], frame: number): 
   }
   return lo;
 }
+
+/**
+ * Tracklet ids for the online tracker's ids, with a new tracklet wherever the tracker took a
+ * track back after missing it for `minMissed` analysed frames or more. The tracker decides such a
+ * return from where its motion model says the lost person should be by now, a guess that grows
+ * worse with every frame predicted without a box (someone entering at the border, whose clipped
+ * box barely moves, is still "at the border" when another person leaves there). Cut there,
+ * offline association weighs the return against every other continuation, with motion fitted
+ * from both sides of the gap; a return it agrees with is joined again.
+ */
+export class TrackletIds {
+  private readonly seen = new Map<number, { frame: number; id: number }>();
+  private next = 1;
+
+  constructor(private readonly stride: number, private readonly minMissed: number) {}
+
+  /**
+   * The tracklet id of the tracker's `trackerId` at analysed source frame `frame` (frames in
+   * order); `cut(from, to)` hears of each new tracklet that the tracker continued from another.
+   */
+  id(trackerId: number, frame: number, cut?: (from: number, to: number) => void): number {
+    const s = this.seen.get(trackerId);
+    if (s && Math.round((frame - s.frame) / this.stride) - 1 < this.minMissed) {
+      s.frame = frame;
+      return s.id;
+    }
+    const id = this.next++;
+    if (s) cut?.(s.id, id);
+    this.seen.set(trackerId, { frame, id });
+    return id;
+  }
+
+  /** Forgets tracker ids last seen before `frame`: the tracker has dropped them, they never return. */
+  forget(frame: number): void {
+    for (const [k, s] of this.seen) if (s.frame < frame) this.seen.delete(k);
+  }
+}
