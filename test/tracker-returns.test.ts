@@ -80,7 +80,7 @@ const row = (frame: number, trackId: number, cx: number): TrackRow => ({ frame, 
 
 test("a return the tracker made that the link gates refuse stands when nothing else continues the person", () => {
   // mid-picture, walking right, then hidden for 15 frames, and seen again walking back left:
-  // constant velocity cannot join the two, the tracker (which saw the boxes) did
+  // constant velocity cannot join the two; the tracker did, and nothing else claims either piece
   const before = Array.from({ length: 10 }, (_, f) => row(f, 1, 200 + 5 * f));
   const after = Array.from({ length: 16 }, (_, k) => row(25 + k, 2, 260 - 5 * k));
   const run = (tookBack: boolean) => {

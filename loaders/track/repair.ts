@@ -274,7 +274,7 @@ export class TrackRepairer {
    * The online tracker continued tracklet `from` as `to` after missing it for a while (the caller
    * cut it there: TrackletIds). Linking decides that return again like any other join, but where
    * the gates refuse it and nothing else continues `from` or precedes `to`, the tracker's word
-   * stands: it saw the boxes in between that the end fits cannot.
+   * stands, as it did before the cut: someone who turned round while hidden is still one person.
    */
   tookBack(from: number, to: number): void {
     this.returns.set(to, from);
