@@ -52,7 +52,7 @@ export class ClassTrackStages implements Stage {
     }));
   }
 
-  /** Tracker ids seen (tracklets), over all classes, for run.json. */
+  /** Tracklets, over all classes, for run.json. */
   get tracklets(): { size: number } {
     return { size: this.stages.reduce((n, s) => n + s.stage.tracklets.size, 0) };
   }

@@ -52,8 +52,6 @@ export class TrackStage implements Stage {
   // across a frame-rate change or a gap, so rows get their frame's real time back
   private readonly frameTimes = new Map<number, number>();
   private lastFrame = -1;
-  /** Tracklet ids handed to offline association, for run.json. */
-  readonly tracklets = new Set<number>();
 
   /** `settled` receives rows as they become final (any order); `forget(frame)`: no row before `frame` comes again. */
   constructor(o: TrackStageOptions, private readonly settled: (rows: TrackRow[]) => Promise<void>, private readonly forget: (frame: number) => void) {
@@ -86,6 +84,11 @@ export class TrackStage implements Stage {
     });
   }
 
+  /** Tracklets handed to offline association, for run.json. */
+  get tracklets(): { size: number } {
+    return { size: this.ids.issued };
+  }
+
   onFrame(f: FrameContext): void {
     // boxes that match the people-free plate start no track (posters, mannequins)
     if (f.counted) f.detections.static = f.counted.static;
@@ -100,7 +103,6 @@ export class TrackStage implements Stage {
     const b = tracked.boxes;
     for (let i = 0; i < tracked.count; i++) {
       const id = this.ids.id(tracked.trackIds[i], frame, (from, to) => this.repairer.tookBack(from, to));
-      this.tracklets.add(id);
       this.repairer.add({ frame, t, trackId: id, x1: b[4 * i], y1: b[4 * i + 1], x2: b[4 * i + 2], y2: b[4 * i + 3], score: tracked.scores[i], interpolated: false });
     }
   }

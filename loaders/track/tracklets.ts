@@ -142,7 +142,12 @@ export class TrackletIds {
     return id;
   }
 
-  /** Forgets tracker ids last seen before `frame`: the tracker has dropped them, they never return. */
+  /** Tracklet ids handed out so far (they run 1, 2, ...). */
+  get issued(): number {
+    return this.next - 1;
+  }
+
+  /** Forgets tracker ids last seen before `frame`: the caller knows the tracker has dropped them, or would cut their return anyway. */
   forget(frame: number): void {
     for (const [k, s] of this.seen) if (s.frame < frame) this.seen.delete(k);
   }
